@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * trace.h (internal) - the one door through which primitives emit events.
+ *
+ *	LS_TRACE(probe, obj, a0, ...)		up to five arguments
+ *	LS_TRACE_OBJ(probe, kind, o, a0, ...)	same, and announces o's name
+ *						(OBJ_NAME) once per tracer
+ *
+ * Cost when nobody listens: two loads and a predicted-not-taken branch.  The
+ * USDT semaphore lockstep_<probe>_semaphore is raised by the kernel while a
+ * uprobe is attached (libbpf, bpftrace, perf); ls_trace_ring_on is set at
+ * start-up when LOCKSTEP_TRACE=shm:PATH asks for the in-process ring.  The
+ * emission itself is out of line (ls__emit_<probe>, generated from
+ * events.h) so that the fast paths stay small.
+ *
+ * Building with -DLS_NO_PROBES compiles every LS_TRACE out; the benchmarks
+ * use it to show that a probe nobody listens to costs nothing measurable.
+ */
+#ifndef LS_PRIV_TRACE_H
+#define LS_PRIV_TRACE_H
+
+#include <stdint.h>
+#include <lockstep/events.h>
+#include <lockstep/sync.h>
+
+#define LS_HIDDEN __attribute__((visibility("hidden")))
+
+extern LS_HIDDEN int ls_trace_ring_on;
+
+#define LS__SEM_DECL(ID, nm, ...) \
+	extern LS_HIDDEN volatile unsigned short lockstep_##nm##_semaphore;
+LS_EVENTS_USDT(LS__SEM_DECL)
+#undef LS__SEM_DECL
+
+#define LS__EMIT_DECL(ID, nm, ...)					\
+	LS_HIDDEN void ls__emit_##nm(uint64_t obj, uint64_t a0, uint64_t a1,	\
+				     uint64_t a2, uint64_t a3, uint64_t a4);
+LS_EVENTS_USDT(LS__EMIT_DECL)
+#undef LS__EMIT_DECL
+
+LS_HIDDEN void ls__announce(const void *obj, enum ls_obj_kind kind,
+			    struct ls_objname *on);
+
+#define LS__U(x)	((uint64_t)(uintptr_t)(x))
+#define LS__ARGS5(a0, a1, a2, a3, a4, ...) \
+	LS__U(a0), LS__U(a1), LS__U(a2), LS__U(a3), LS__U(a4)
+
+#ifdef LS_NO_PROBES
+#define LS_TRACE_ON(nm)	0
+#else
+#define LS_TRACE_ON(nm)	\
+	__builtin_expect(lockstep_##nm##_semaphore | ls_trace_ring_on, 0)
+#endif
+
+#define LS_TRACE(nm, obj, ...)						\
+	do {								\
+		if (LS_TRACE_ON(nm))					\
+			ls__emit_##nm(LS__U(obj),			\
+				LS__ARGS5(__VA_ARGS__ __VA_OPT__(,) 0, 0, 0, 0, 0)); \
+	} while (0)
+
+/* o must have a `struct ls_objname on` member. */
+#define LS_TRACE_OBJ(nm, kind, o, ...)					\
+	do {								\
+		if (LS_TRACE_ON(nm)) {					\
+			ls__announce((o), (kind), &(o)->on);		\
+			ls__emit_##nm(LS__U(o),				\
+				LS__ARGS5(__VA_ARGS__ __VA_OPT__(,) 0, 0, 0, 0, 0)); \
+		}							\
+	} while (0)
+
+/* Producer side of the shared-memory ring (trace_ring.c). */
+LS_HIDDEN void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj,
+			     uint64_t goid, const uint64_t args[LS_EVENT_NARGS]);
+LS_HIDDEN void ls__ring_setup_from_env(void);
+
+#endif /* LS_PRIV_TRACE_H */
