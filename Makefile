@@ -62,7 +62,7 @@ $(O)/obj/%.o: %.c | $(DEPS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
-include $(sort $(wildcard */build.mk */*/build.mk))
+include $(sort $(wildcard */build.mk))
 
 clean:
 	$(call msg,CLEAN,$(O))

@@ -60,7 +60,13 @@ static int count_probe(const char *notes, const char *probe, int *with_sem)
 	return n;
 }
 
-static void check_notes(struct __test_metadata *_metadata, const char *file)
+/*
+ * In a linked object every semaphore has a real, non-zero address.  In the
+ * relocatable objects of the static archive the address is a section offset
+ * and the first one is legitimately 0, so there only presence is checked.
+ */
+static void check_notes(struct __test_metadata *_metadata, const char *file,
+			bool linked)
 {
 	char *argv[] = { "readelf", "-n", "--wide", (char *)file, NULL };
 	struct th_result r;
@@ -73,8 +79,9 @@ static void check_notes(struct __test_metadata *_metadata, const char *file)
 		int sem, n = count_probe(r.out, usdt_names[i], &sem);
 
 		EXPECT_LE(1, n) TH_LOG("%s: no probe lockstep:%s", file, usdt_names[i]);
-		EXPECT_EQ(n, sem) TH_LOG("%s: probe %s without a semaphore", file,
-					 usdt_names[i]);
+		if (linked)
+			EXPECT_EQ(n, sem) TH_LOG("%s: probe %s without a semaphore",
+						 file, usdt_names[i]);
 	}
 	/* and nothing that is not in the table */
 	for (p = r.out; (p = strstr(p, "Provider: lockstep\n")); p++) {
@@ -95,12 +102,12 @@ static void check_notes(struct __test_metadata *_metadata, const char *file)
 
 TEST(stapsdt_note_for_every_event_in_shared_library)
 {
-	check_notes(_metadata, path_in_build("liblockstep.so"));
+	check_notes(_metadata, path_in_build("liblockstep.so"), true);
 }
 
 TEST(stapsdt_note_for_every_event_in_static_library)
 {
-	check_notes(_metadata, path_in_build("liblockstep.a"));
+	check_notes(_metadata, path_in_build("liblockstep.a"), false);
 }
 
 TEST(probes_doc_is_not_stale)

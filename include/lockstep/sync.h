@@ -44,15 +44,19 @@ void	ls_mutex_unlock(struct ls_mutex *m);
 int32_t	ls_mutex_state(const struct ls_mutex *m);
 
 /* ---- sync.RWMutex (src/sync/rwmutex.go) ---- */
+/*
+ * w is not the first member so that its own events (it is a sync.Mutex of
+ * the same name) never share an address with the RWMutex's.
+ */
 struct ls_rwmutex {
-	struct ls_mutex		w;		/* held by a pending or active writer */
 	uint32_t		writer_sem;	/* writer waits for departing readers */
 	uint32_t		reader_sem;	/* readers wait for the writer */
 	int32_t			reader_count;	/* pending readers (- 1<<30 if a writer) */
 	int32_t			reader_wait;	/* departing readers the writer waits for */
+	struct ls_mutex		w;		/* held by a pending or active writer */
 	struct ls_objname	on;
 };
-#define LS_RWMUTEX_INIT(nm)	{ .on = { .name = (nm) } }
+#define LS_RWMUTEX_INIT(nm)	{ .w = LS_MUTEX_INIT(nm), .on = { .name = (nm) } }
 #define LS_RWMUTEX_MAX_READERS	(1 << 30)
 
 void	ls_rwmutex_init(struct ls_rwmutex *rw, const char *name);

@@ -87,7 +87,7 @@ static void g_link(struct ls_g *gp)
 	if (allgs)
 		allgs->allprev = gp;
 	allgs = gp;
-	nr_live++;
+	__atomic_add_fetch(&nr_live, 1, __ATOMIC_RELAXED);	/* read unlocked */
 	ls__allgs_unlock();
 }
 
@@ -103,7 +103,7 @@ static int g_unlink(struct ls_g *gp)
 		allgs = gp->allnext;
 	if (gp->allnext)
 		gp->allnext->allprev = gp->allprev;
-	left = --nr_live;
+	left = __atomic_sub_fetch(&nr_live, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&gp->status, LS_G_IDLE, __ATOMIC_RELEASE);
 	gp->allnext = freegs;
 	freegs = gp;
@@ -154,16 +154,32 @@ static struct ls_g *register_self(const char *name, bool lazy)
 	return gp;
 }
 
+/*
+ * A runtime thread (the timer thread) is not a goroutine: it is never
+ * registered, so it is neither counted by the all-asleep check nor listed in
+ * the goroutine dump, and events it emits carry goid 0.
+ */
+static __thread bool systhread;
+
+void ls__systhread_enter(void)
+{
+	systhread = true;
+}
+
 struct ls_g *ls__getg(void)
 {
 	if (__builtin_expect(curg != NULL, 1))
 		return curg;
+	if (systhread)
+		return NULL;
 	return register_self(NULL, true);
 }
 
 int64_t ls_goid(void)
 {
-	return ls__getg()->goid;
+	struct ls_g *gp = ls__getg();
+
+	return gp ? gp->goid : 0;
 }
 
 void ls_set_name(const char *name)

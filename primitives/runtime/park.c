@@ -58,7 +58,7 @@ void ls__sched_exit(void)
 
 void ls__timers_add(int delta)
 {
-	uint64_t w = __atomic_add_fetch(&sched_word, (uint64_t)((int64_t)delta << 32),
+	uint64_t w = __atomic_add_fetch(&sched_word, (uint64_t)(int64_t)delta << 32,
 					__ATOMIC_SEQ_CST);
 	if (w == 0)
 		all_asleep();
@@ -66,13 +66,16 @@ void ls__timers_add(int delta)
 
 int ls__ncpu(void)
 {
-	static int ncpu;
+	static int ncpu;	/* cached; spinners race to fill it in */
+	int n = __atomic_load_n(&ncpu, __ATOMIC_RELAXED);
 
-	if (!ncpu) {
-		long n = sysconf(_SC_NPROCESSORS_ONLN);
-		ncpu = n > 0 ? (int)n : 1;
+	if (!n) {
+		long c = sysconf(_SC_NPROCESSORS_ONLN);
+
+		n = c > 0 ? (int)c : 1;
+		__atomic_store_n(&ncpu, n, __ATOMIC_RELAXED);
 	}
-	return ncpu;
+	return n;
 }
 
 void ls__procyield(int cycles)

@@ -134,4 +134,36 @@ LS_HIDDEN void ls__allgs_lock(void);
 LS_HIDDEN void ls__allgs_unlock(void);
 LS_HIDDEN struct ls_g *ls__allgs_first(void);
 
+/*
+ * ---- Timers (timer.c) and runtime threads ----
+ *
+ * One timer thread serves every timer of the process from a min-heap (Go:
+ * the per-P timer heaps of runtime/time.go).  A pending timer counts in the
+ * all-asleep check (ls__timers_add) from ls__timer_add until it fires or is
+ * stopped, so a goroutine waiting for it is not deadlocked.
+ *
+ * fn runs on the timer thread, which is not a goroutine: fn must never
+ * block (no gopark, no semacquire); it may take runtime locks briefly and
+ * ready goroutines (a non-blocking channel send, closing a channel,
+ * cancelling a context).  The timer thread drops the pending count only
+ * after fn returned, so a goroutine fn readied is counted first.
+ *
+ * ls__timer_add returns a handle (never 0), or 0 with errno set when memory
+ * or the timer thread could not be had.  ls__timer_stop(handle) removes the
+ * timer if it has not fired and returns true; false means fn has run, is
+ * running or is about to run (or the handle is stale): the caller must then
+ * let fn finish with its argument (see the reference counts in after.c and
+ * context.c).  A stale handle is recognised (slot generation), not confused
+ * with a newer timer.
+ */
+LS_HIDDEN uint64_t ls__timer_add(int64_t when, void (*fn)(void *arg), void *arg);
+LS_HIDDEN bool ls__timer_stop(uint64_t handle);
+
+/*
+ * Mark the calling thread as a runtime thread (the timer thread): it is
+ * never registered as a goroutine, ls__getg() returns NULL on it and the
+ * events it emits carry goid 0.
+ */
+LS_HIDDEN void ls__systhread_enter(void);
+
 #endif /* LS_PRIV_RUNTIME_H */

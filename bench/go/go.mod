@@ -1,0 +1,3 @@
+module lockstep.example/bench
+
+go 1.19

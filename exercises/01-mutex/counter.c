@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lockstep-exercise
+ * id:       01-mutex/counter
+ * chapter:  01
+ * lesson:   01-mutex
+ * title:    Four goroutines, one counter, lost updates
+ * kind:     fix
+ * verdict:  race
+ * achieve:  Make the final count exactly 4 x 1000 on every run, with no race reported.
+ * hint:     "count = count + 1" is three steps: load, add, store.  What if two
+ *           goroutines both load 41?
+ * hint:     The load and the store must happen with nobody else in between:
+ *           that is a critical section.
+ * hint:     Put ls_mutex_lock/ls_mutex_unlock around the load and the store,
+ *           with one struct ls_mutex shared by all four workers.
+ */
+/*
+ * Four workers each add 1 to a shared counter a thousand times.  The
+ * counter is read and written with ls_load/ls_store, which are ordinary
+ * memory accesses that lockstep can see: the race detector reports every
+ * pair of accesses that nothing orders, and the UI shows the interleaved
+ * load/store sequences that lose updates.
+ */
+#include <stdio.h>
+#include <lockstep/lockstep.h>
+
+#define WORKERS	4
+#define ROUNDS	1000
+
+static int64_t count;
+static struct ls_waitgroup wg = LS_WAITGROUP_INIT("workers");
+
+static void worker(void *arg)
+{
+	for (int i = 0; i < ROUNDS; i++) {
+		int64_t v = ls_load(&count, "count");	/* read ...       */
+
+		ls_store(&count, v + 1, "count");	/* ... and write */
+	}
+}
+
+int main(void)
+{
+	for (int i = 0; i < WORKERS; i++)
+		ls_waitgroup_go(&wg, worker, NULL, "worker");
+	ls_waitgroup_wait(&wg);
+
+	printf("count = %lld (expected %d)\n", (long long)count, WORKERS * ROUNDS);
+	return 0;
+}

@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/*
+ * lockstep-exercise
+ * id:       16-semaphore/rendezvous
+ * chapter:  16
+ * lesson:   16-semaphore
+ * title:    Rendezvous: each waits for the other before signalling
+ * kind:     fix
+ * verdict:  deadlock
+ * achieve:  Make a1 happen before b2 and b1 happen before a2, with neither
+ *           thread waiting forever.
+ * hint:     Each thread waits for the other's "arrived" signal.  Who sends a
+ *           signal first?
+ * hint:     Waiting before signalling is a circular wait: nobody ever gets to
+ *           the signal.
+ * hint:     Signal your own arrival first, then wait for the other's.
+ */
+/*
+ * The rendezvous puzzle from Allen Downey's "The Little Book of
+ * Semaphores" (section 3.3): threads A and B each run two statements; a1
+ * must come before b2, and b1 before a2.  Two semaphores, both starting at
+ * zero, say "A has arrived" and "B has arrived".
+ *
+ * x/sync's Weighted semaphore starts full, so sem0() takes its only token
+ * at once: Release(1) then signals, Acquire(1) waits for a signal.
+ */
+#include <stdio.h>
+#include <lockstep/lockstep.h>
+
+static struct ls_semaphore *a_arrived, *b_arrived;
+
+static struct ls_semaphore *sem0(const char *name)
+{
+	struct ls_semaphore *s = ls_semaphore_new(1, name);
+
+	ls_semaphore_acquire(s, NULL, 1);	/* start at zero */
+	return s;
+}
+
+static void thread_a(void *arg)
+{
+	printf("a1\n");
+	ls_semaphore_acquire(b_arrived, NULL, 1);
+	ls_semaphore_release(a_arrived, 1);
+	printf("a2\n");
+}
+
+static void thread_b(void *arg)
+{
+	printf("b1\n");
+	ls_semaphore_acquire(a_arrived, NULL, 1);
+	ls_semaphore_release(b_arrived, 1);
+	printf("b2\n");
+}
+
+int main(void)
+{
+	struct ls_waitgroup wg = LS_WAITGROUP_INIT("wg");
+
+	a_arrived = sem0("a_arrived");
+	b_arrived = sem0("b_arrived");
+	ls_waitgroup_go(&wg, thread_a, NULL, "A");
+	ls_waitgroup_go(&wg, thread_b, NULL, "B");
+	ls_waitgroup_wait(&wg);
+	return 0;
+}

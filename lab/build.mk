@@ -1,0 +1,41 @@
+# lab/ -> the lockstep command, and liblab.a (everything but main) for tests.
+#
+#   $(O)/lockstep      lab/*.c + bpf/ objects + liblockstep
+#   $(O)/liblab.a      the same minus lab/main.o, linked by tests/*.c
+#
+# Other areas that lockstep links (viz/, ...) append their archives to
+# LAB_EXTRA_LIBS and their -l flags to LAB_EXTRA_LDLIBS; both are expanded
+# late, so their build.mk may come after this one.
+
+LAB_SRCS	:= $(sort $(wildcard lab/*.c))
+LAB_OBJS	:= $(LAB_SRCS:%.c=$(O)/obj/%.o)
+LAB_LIB_OBJS	:= $(filter-out $(O)/obj/lab/main.o,$(LAB_OBJS)) $(BPF_OBJS)
+LAB_A		:= $(O)/liblab.a
+LOCKSTEP_BIN	:= $(O)/lockstep
+LAB_EXTRA_LIBS	?=
+LAB_EXTRA_LDLIBS ?=
+
+# The command runs from anywhere: find the bpf/ headers and the skeleton.
+$(LAB_OBJS): CPPFLAGS += -Ibpf -I$(BPF_OUT)
+$(LAB_OBJS): $(BPF_SKEL)
+
+$(LAB_A): $(LAB_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+# Deferred ($$): LIB_A and the extra libraries are set by later build.mk files.
+.SECONDEXPANSION:
+$(LOCKSTEP_BIN): $(O)/obj/lab/main.o $(LAB_A) $$(LAB_EXTRA_LIBS) $$(LIB_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $(O)/obj/lab/main.o $(LAB_A) $(LAB_EXTRA_LIBS) \
+		$(LIB_A) $(BPF_LDLIBS) $(LAB_EXTRA_LDLIBS) $(LDLIBS)
+
+.PHONY: lockstep
+lockstep: $(LOCKSTEP_BIN)
+all: $(LOCKSTEP_BIN)
+
+# Tests link liblab.a, then liblockstep again for what liblab.a needs from it.
+TEST_EXTRA_LIBS		+= $(LAB_A) $(O)/liblockstep.a
+TEST_EXTRA_LDLIBS	+= $(BPF_LDLIBS)
+TEST_EXTRA_CPPFLAGS	+= -Ilab -Ibpf

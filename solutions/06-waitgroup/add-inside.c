@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: MIT
+/*
+ * lockstep-exercise
+ * id:       06-waitgroup/add-inside
+ * chapter:  06
+ * lesson:   06-waitgroup
+ * title:    Add called inside the goroutine it counts
+ * kind:     fix
+ * verdict:  race
+ * achieve:  Make Wait return only after all four workers have stored their
+ *           results, so that main reads the final sum.
+ * hint:     What is the WaitGroup's counter when main calls Wait?
+ * hint:     Wait returns at once when the counter is 0, and nothing the
+ *           workers do later is ordered before main's reads.
+ * hint:     Call ls_waitgroup_add before ls_go, in the goroutine that will
+ *           Wait (or use ls_waitgroup_go, which does both).
+ */
+/*
+ * Solution: main calls Add(1) before it starts each worker, so the counter
+ * is 4 when Wait runs, and every Done (after its store) happens before
+ * Wait returns.
+ */
+#include <stdio.h>
+#include <lockstep/lockstep.h>
+
+#define WORKERS	4
+
+static struct ls_waitgroup wg = LS_WAITGROUP_INIT("wg");
+static int64_t part[WORKERS];
+
+static void worker(void *arg)
+{
+	int id = (int)(intptr_t)arg;
+
+	ls_sleep(20 * LS_MSEC);			/* slow to start */
+	ls_store(&part[id], (id + 1) * 100, "part");
+	ls_waitgroup_done(&wg);
+}
+
+int main(void)
+{
+	int64_t sum = 0;
+
+	for (int i = 0; i < WORKERS; i++) {
+		ls_waitgroup_add(&wg, 1);
+		ls_go(worker, (void *)(intptr_t)i, "worker");
+	}
+	ls_waitgroup_wait(&wg);
+
+	for (int i = 0; i < WORKERS; i++)
+		sum += ls_load(&part[i], "part");
+	printf("sum = %lld (expected 1000)\n", (long long)sum);
+	if (sum != 1000) {
+		fprintf(stderr, "FAIL: Wait returned too early\n");
+		return 1;
+	}
+
+	ls_sleep(100 * LS_MSEC);		/* other work */
+	return 0;
+}

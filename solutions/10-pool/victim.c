@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: MIT
+/*
+ * lockstep-exercise
+ * id:       10-pool/victim
+ * chapter:  10
+ * lesson:   10-pool
+ * title:    An object that survives one garbage collection
+ * kind:     make
+ * goal:     pool-victim-hit
+ * achieve:  Get the pooled buffer back from the victim cache instead of
+ *           allocating a new one.
+ * hint:     Count the ls_pool_gc() calls between the Put and the Get.
+ * hint:     The first collection moves the pool's objects to the victim cache;
+ *           the second drops them.
+ * hint:     Ask for the buffer between the two collections.
+ */
+/*
+ * Solution: one collection moves the buffer to the victim cache; the Get
+ * that follows finds it there (POOL_GET from victim) and no second buffer
+ * is allocated.  A second collection before the Get would have dropped it.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <lockstep/lockstep.h>
+
+static int allocated;
+
+static void *new_buf(void *arg)
+{
+	allocated++;
+	return calloc(1, 4096);
+}
+
+static void free_buf(void *obj, void *arg)
+{
+	free(obj);
+}
+
+int main(void)
+{
+	struct ls_pool *pool = ls_pool_new(new_buf, free_buf, NULL, "buffers");
+	void *a, *b;
+
+	a = ls_pool_get(pool);
+	printf("working with buffer %p\n", a);
+	ls_pool_put(pool, a);
+
+	ls_pool_gc();
+	b = ls_pool_get(pool);			/* between the collections */
+	printf("got buffer %p; %d allocation(s) so far\n", b, allocated);
+	ls_pool_gc();
+
+	ls_pool_put(pool, b);
+	ls_pool_free(pool);
+	if (a != b || allocated != 1) {
+		fprintf(stderr, "FAIL: the buffer did not come from the victim cache\n");
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: MIT
+/*
+ * lockstep-exercise
+ * id:       realworld/kubernetes-10182
+ * chapter:  realworld
+ * lesson:   13-channel
+ * title:    Sending on a channel while holding the lock the receiver needs
+ * kind:     fix
+ * verdict:  deadlock
+ * achieve:  Let status updates and the status sync loop make progress in any
+ *           order.
+ * hint:     The second setter holds status_mu and waits for the syncer to
+ *           receive.  What is the syncer waiting for?
+ * hint:     Never block on a channel while holding a lock that the other end
+ *           of the channel may need before it can receive.
+ * hint:     Update the map under the lock, unlock, and only then send the
+ *           notification.
+ * origin:   kubernetes#10182 (GoBench GoKer)
+ */
+/*
+ * Solution: set_pod_status() releases status_mu before it sends.  The
+ * syncer can then take the lock to delete, come back, and receive the
+ * second notification.
+ */
+#include <stdio.h>
+#include <lockstep/lockstep.h>
+
+static struct ls_mutex status_mu = LS_MUTEX_INIT("status_mu");
+static struct ls_chan *updates;
+static int statuses;
+static int64_t second_locked;		/* test hook */
+
+static void set_pod_status(int64_t pod)
+{
+	ls_mutex_lock(&status_mu);
+	statuses++;
+	if (pod == 2)
+		ls_atomic_store(&second_locked, 1);
+	ls_mutex_unlock(&status_mu);
+	ls_chan_send(updates, &pod);		/* no lock held */
+}
+
+static void delete_pod_status(int64_t pod)
+{
+	ls_mutex_lock(&status_mu);
+	statuses--;
+	ls_mutex_unlock(&status_mu);
+}
+
+static void syncer(void *arg)
+{
+	int64_t pod;
+
+	for (int i = 0; i < 2; i++) {
+		ls_chan_recv(updates, &pod);
+		printf("syncer: pod %lld changed\n", (long long)pod);
+		while (i == 0 && !ls_atomic_load(&second_locked))
+			ls_sleep(100 * LS_USEC);	/* slow */
+		delete_pod_status(pod);
+	}
+}
+
+static void setter(void *arg)
+{
+	set_pod_status((int64_t)(intptr_t)arg);
+}
+
+int main(void)
+{
+	struct ls_waitgroup wg = LS_WAITGROUP_INIT("wg");
+
+	updates = ls_chan_make(sizeof(int64_t), 0, "updates");
+	ls_waitgroup_go(&wg, syncer, NULL, "syncer");
+	setter((void *)1);				/* main updates pod 1 */
+	ls_waitgroup_go(&wg, setter, (void *)2, "setter");
+	ls_waitgroup_wait(&wg);
+	printf("main: %d status(es) left\n", statuses);
+	if (statuses != 0) {
+		fprintf(stderr, "FAIL: statuses left behind\n");
+		return 1;
+	}
+	return 0;
+}

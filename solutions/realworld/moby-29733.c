@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// SPDX-License-Identifier: MIT
+/*
+ * lockstep-exercise
+ * id:       realworld/moby-29733
+ * chapter:  realworld
+ * lesson:   07-cond
+ * title:    A condition reset to false that nobody will set again
+ * kind:     fix
+ * verdict:  deadlock
+ * achieve:  Let a plugin that is active stay usable after a new handler is
+ *           registered, so that wait_active() returns.
+ * hint:     The second wait_active() waits for "activated".  Who sets it to
+ *           true again, and who broadcasts?
+ * hint:     A Cond waiter only wakes when someone changes the condition and
+ *           signals.  handle() changes it in the wrong direction and tells no
+ *           one.
+ * hint:     Registering a handler has nothing to do with activation: leave
+ *           "activated" alone in handle() (or re-activate and broadcast).
+ * origin:   moby#29733 (GoBench GoKer)
+ */
+/*
+ * Solution: handle() records the new handler and leaves the activation
+ * state alone.  A Cond condition should only be made false by code that
+ * will make it true again, and broadcast when it does; nothing here would.
+ */
+#include <stdio.h>
+#include <lockstep/lockstep.h>
+
+struct plugin {
+	struct ls_mutex	mu;
+	struct ls_cond	activate_wait;
+	bool		activated;
+	int		handlers;
+};
+
+static struct plugin p = { .mu = LS_MUTEX_INIT("plugin.mu") };
+
+static void activate(struct plugin *pl)
+{
+	ls_mutex_lock(&pl->mu);
+	pl->activated = true;
+	ls_cond_broadcast(&pl->activate_wait);
+	ls_mutex_unlock(&pl->mu);
+}
+
+static void wait_active(struct plugin *pl)
+{
+	ls_mutex_lock(&pl->mu);
+	while (!pl->activated)
+		ls_cond_wait(&pl->activate_wait);
+	ls_mutex_unlock(&pl->mu);
+}
+
+/* A new handler for an extension point: every plugin must learn of it. */
+static void handle(struct plugin *pl)
+{
+	ls_mutex_lock(&pl->mu);
+	pl->handlers++;			/* activation state untouched */
+	ls_mutex_unlock(&pl->mu);
+}
+
+static void client(void *arg)
+{
+	wait_active(&p);
+	printf("client %s: plugin is active\n", (const char *)arg);
+}
+
+/* Run a client and wait for it, as moby's test does. */
+static void test_active(const char *name)
+{
+	struct ls_waitgroup wg = LS_WAITGROUP_INIT("client");
+
+	ls_waitgroup_go(&wg, client, (void *)name, name);
+	ls_waitgroup_wait(&wg);
+}
+
+int main(void)
+{
+	ls_cond_init(&p.activate_wait, &p.mu, "plugin.activate_wait");
+	activate(&p);
+	test_active("1");
+	handle(&p);
+	test_active("2");
+	printf("main: %d handler(s) registered\n", p.handlers);
+	if (p.handlers != 1 || !p.activated) {
+		fprintf(stderr, "FAIL: unexpected plugin state\n");
+		return 1;
+	}
+	return 0;
+}

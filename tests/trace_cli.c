@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/*
+ * trace_cli.c - the `lockstep` command's contract: help on stdout with
+ * status 0, usage errors as one line with status 2, and `lockstep trace`
+ * lines with names resolved (through the in-process ring, so this suite
+ * needs no privileges).
+ */
+#include "harness.h"
+#include "trace_util.h"
+
+static void lockstep(struct th_result *r, char *a1, char *a2, char *a3, char *a4)
+{
+	char *argv[] = { (char *)tu_lockstep(), a1, a2, a3, a4, NULL };
+
+	if (th_run_argv(argv, NULL, 30, r))
+		memset(r, 0, sizeof(*r));
+}
+
+TEST(no_arguments_is_a_usage_error)
+{
+	struct th_result r;
+
+	lockstep(&r, NULL, NULL, NULL, NULL);
+	EXPECT_EQ(2, r.status);
+	ASSERT_CONTAINS(r.err, "usage: lockstep COMMAND");
+	EXPECT_STREQ("", r.out);
+	th_result_free(&r);
+}
+
+TEST(help_lists_every_command)
+{
+	static const char *const cmds[] = { "trace", "record", "export", "doctor" };
+	struct th_result r;
+
+	lockstep(&r, "help", NULL, NULL, NULL);
+	EXPECT_EQ(0, r.status);
+	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+		char *argv[] = { (char *)tu_lockstep(), (char *)cmds[i], "--help", NULL };
+		char line[64];
+		struct th_result h, h2;
+
+		snprintf(line, sizeof(line), "\n  %-10s ", cmds[i]);
+		EXPECT_CONTAINS(r.out, line);
+		ASSERT_EQ(0, th_run_argv(argv, NULL, 30, &h));
+		EXPECT_EQ(0, h.status);
+		snprintf(line, sizeof(line), "usage: lockstep %s", cmds[i]);
+		EXPECT_CONTAINS(h.out, line);
+		/* `lockstep help CMD` is `lockstep CMD --help` */
+		lockstep(&h2, "help", (char *)cmds[i], NULL, NULL);
+		EXPECT_EQ(0, h2.status);
+		EXPECT_STREQ(h.out, h2.out);
+		th_result_free(&h);
+		th_result_free(&h2);
+	}
+	th_result_free(&r);
+	lockstep(&r, "--help", NULL, NULL, NULL);
+	EXPECT_EQ(0, r.status);
+	EXPECT_CONTAINS(r.out, "commands:");
+	th_result_free(&r);
+}
+
+TEST(unknown_command)
+{
+	struct th_result r;
+
+	lockstep(&r, "frobnicate", "--help", NULL, NULL);
+	EXPECT_EQ(2, r.status);
+	ASSERT_STREQ("lockstep: unknown command 'frobnicate' (try 'lockstep help')\n", r.err);
+	th_result_free(&r);
+	lockstep(&r, "help", "frobnicate", NULL, NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_EQ((size_t)1, tu_count_lines(r.err));
+	th_result_free(&r);
+}
+
+TEST(usage_errors_are_one_line)
+{
+	struct th_result r;
+
+	lockstep(&r, "trace", NULL, NULL, NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_EQ((size_t)1, tu_count_lines(r.err));
+	EXPECT_CONTAINS(r.err, "lockstep trace: nothing to trace");
+	th_result_free(&r);
+	lockstep(&r, "trace", "--transport", "carrier-pigeon", "true");
+	EXPECT_EQ(2, r.status);
+	EXPECT_CONTAINS(r.err, "expected auto, bpf or shm");
+	th_result_free(&r);
+	lockstep(&r, "record", "--", "true", NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_CONTAINS(r.err, "give -o FILE");
+	th_result_free(&r);
+	lockstep(&r, "export", "x.lst", NULL, NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_CONTAINS(r.err, "no --format");
+	th_result_free(&r);
+	lockstep(&r, "trace", "-p", "12x", NULL);
+	EXPECT_EQ(2, r.status);
+	EXPECT_CONTAINS(r.err, "expected a process id");
+	th_result_free(&r);
+}
+
+TEST(program_that_cannot_run)
+{
+	struct th_result r;
+
+	lockstep(&r, "trace", "--", "/nonexistent/program", NULL);
+	EXPECT_EQ(1, r.status);
+	EXPECT_STREQ("lockstep: cannot run '/nonexistent/program': No such file or directory\n",
+		     r.err);
+	th_result_free(&r);
+	lockstep(&r, "trace", "--transport", "shm", "no-such-command-anywhere");
+	EXPECT_EQ(1, r.status);
+	EXPECT_CONTAINS(r.err, "command not found");
+	th_result_free(&r);
+}
+
+/* The trace line: time, goroutine, its name, event, object, arguments. */
+TEST(trace_lines_have_names)
+{
+	char *argv[] = { (char *)tu_lockstep(), "trace", "--transport", "shm", "--",
+			 (char *)tu_workload("trace_workers"), "5", NULL };
+	struct th_result r;
+
+	ASSERT_EQ(0, th_run_argv(argv, NULL, 30, &r));
+	EXPECT_EQ(0, r.status);
+	ASSERT_CONTAINS(r.out, " g1    main         go_create       g2 \"worker-1\"  parent=g1 name=\"worker-1\"\n");
+	ASSERT_CONTAINS(r.out, "mutex_state     mutex \"counter-lock\"  old=0x0 new=0x1 step=lock_fast\n");
+	ASSERT_CONTAINS(r.out, "wg_add          waitgroup \"workers\"  delta=3 counter=3 waiters=0\n");
+	ASSERT_CONTAINS(r.out, "main_exit       exit=0 live=1 parked=0\n");
+	/* the program's own output passes through; its exit status too */
+	ASSERT_CONTAINS(r.out, "counter 15\n");
+	th_result_free(&r);
+}
+
+/* lockstep exits with the traced program's status. */
+TEST(exit_status_of_the_program)
+{
+	char *argv[] = { (char *)tu_lockstep(), "trace", "--transport", "shm", "--",
+			 "/bin/sh", "-c", "exit 7", NULL };
+	char *killed[] = { (char *)tu_lockstep(), "record", "-q", "--transport", "shm",
+			   "-o", "/dev/null", "--", "/bin/sh", "-c", "kill -TERM $$", NULL };
+	struct th_result r;
+
+	ASSERT_EQ(0, th_run_argv(argv, NULL, 30, &r));
+	EXPECT_EQ(7, r.status);
+	th_result_free(&r);
+	ASSERT_EQ(0, th_run_argv(killed, NULL, 30, &r));
+	EXPECT_EQ(128 + SIGTERM, r.status);
+	th_result_free(&r);
+}
+
+TEST_HARNESS_MAIN
