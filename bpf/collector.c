@@ -3,10 +3,13 @@
  * collector.c - load lockstep.bpf.c, attach it to one process, and hand
  * the records it produces to a callback.
  *
- * USDT probes are attached one by one with bpf_program__attach_usdt(): the
- * BPF cookie of each attachment carries LS_COOKIE(event id, flags), which is
- * how the single generic program knows which event fired.  A probe is
- * attached only if the ELF file has it, so a program linked against an
+ * The single generic USDT program learns which event fired from the BPF
+ * cookie of the attachment: LS_COOKIE(event id, flags).  Where the kernel
+ * has uprobe_multi links (6.6), every probe site of a file goes into one
+ * link (usdt.c; leaving is then one RCU grace period instead of one per
+ * probe).  Elsewhere, or with LOCKSTEP_BPF_USDT=libbpf, each probe gets
+ * its own bpf_program__attach_usdt() with .usdt_cookie.  Either way only
+ * the probes the file has are attached, so a program linked against an
  * older or newer liblockstep still gets the events both know.
  *
  * Cleanup is one path, ls_collector_destroy(): links first (this releases

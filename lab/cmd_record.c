@@ -48,12 +48,14 @@ int cmd_record(int argc, char **argv)
 	struct ls_trace_writer *w;
 	struct ls_transport *t;
 	const char *output = NULL;
-	bool quiet = false;
-	int opt, ret, status;
+	bool quiet = false, reported = false;
+	int opt, ret, err, status = -1;
+	FILE *f;
 	uint64_t count, lost;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+" LS_TARGET_SHORTOPTS "o:qh", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+" LS_TARGET_SHORTOPTS "o:qh",
+				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(record_usage, stdout);
@@ -78,26 +80,39 @@ int cmd_record(int argc, char **argv)
 	if (ret)
 		return ret;
 
+	/* A file we cannot write is found out before the program starts. */
+	f = strcmp(output, "-") ? fopen(output, "wbe") : stdout;
+	if (!f) {
+		ls_error("%s: %s", output, strerror(errno));
+		return 1;
+	}
 	ret = ls_transport_open(&t, &o);
-	if (ret)
-		return 1;
-	ret = ls_trace_writer_open(&w, output, (uint32_t)ls_transport_pid(t));
 	if (ret) {
-		ls_error("%s: %s", output, strerror(-ret));
+		/* the reason is on stderr already; leave no empty trace behind */
+		if (f != stdout)
+			unlink(output);
+		reported = true;
+		goto out_file;
+	}
+	ret = ls_trace_writer_fopen(&w, f, (uint32_t)ls_transport_pid(t));
+	if (ret) {
 		ls_transport_close(t);
-		return 1;
+		goto out_file;
 	}
 	ret = ls_transport_run(t, on_event, w);
 	status = ls_transport_exit_status(t);
 	lost = ls_transport_lost(t);
 	ls_transport_close(t);
 	count = ls_trace_writer_count(w);
+	err = ls_trace_writer_close(w, lost);
 	if (!ret)
-		ret = ls_trace_writer_close(w, lost);
-	else
-		ls_trace_writer_close(w, lost);
+		ret = err;
+out_file:
+	if (f != stdout && fclose(f) && !ret)
+		ret = -errno;
 	if (ret) {
-		ls_error("%s: %s", output, strerror(-ret));
+		if (!reported)
+			ls_error("%s: %s", output, strerror(-ret));
 		return 1;
 	}
 	if (!quiet)

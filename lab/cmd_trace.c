@@ -91,7 +91,8 @@ int cmd_trace(int argc, char **argv)
 	int opt, ret, status;
 
 	optind = 1;
-	while ((opt = getopt_long(argc, argv, "+" LS_TARGET_SHORTOPTS "o:h", longopts, NULL)) != -1) {
+	while ((opt = getopt_long(argc, argv, "+" LS_TARGET_SHORTOPTS "o:h",
+				  longopts, NULL)) != -1) {
 		switch (opt) {
 		case 'h':
 			fputs(trace_usage, stdout);

@@ -260,8 +260,7 @@ static void one_arg(const struct ls_event *e, unsigned k, const char *label,
 	snprintf(a->val, sizeof(a->val), "%" PRId64, (int64_t)v);
 }
 
-int ls_event_args(const struct ls_names *n, const struct ls_event *e,
-		  struct ls_arg_text out[LS_EVENT_NARGS])
+int ls_event_args(const struct ls_event *e, struct ls_arg_text out[LS_EVENT_NARGS])
 {
 	unsigned flags = ls_event_def_flags(e->id);
 	int cnt = 0;
@@ -284,7 +283,6 @@ int ls_event_args(const struct ls_names *n, const struct ls_event *e,
 		}
 		cnt++;
 	}
-	(void)n;
 	return cnt;
 }
 
@@ -334,7 +332,7 @@ void ls_event_line(const struct ls_names *n, const struct ls_event *e,
 	ls_event_obj_text(n, e, obj, sizeof(obj));
 	o = (size_t)snprintf(buf, len, "%11.6f %-5s %-12.12s %-15s %s", t, who,
 			     gname[0] ? gname : "-", ls_event_name(e->id), obj);
-	cnt = ls_event_args(n, e, args);
+	cnt = ls_event_args(e, args);
 	for (int i = 0; i < cnt && o < len; i++) {
 		const char *sep = i == 0 && obj[0] ? "  " : i == 0 ? "" : " ";
 

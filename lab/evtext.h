@@ -41,8 +41,7 @@ struct ls_arg_text {
 };
 
 /* The event's arguments as key/value text; returns how many. */
-int	ls_event_args(const struct ls_names *n, const struct ls_event *e,
-		      struct ls_arg_text out[LS_EVENT_NARGS]);
+int	ls_event_args(const struct ls_event *e, struct ls_arg_text out[LS_EVENT_NARGS]);
 /* The object, as the trace line shows it: mutex "counter-lock", g5, or "". */
 void	ls_event_obj_text(const struct ls_names *n, const struct ls_event *e,
 			  char *buf, size_t len);

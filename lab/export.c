@@ -368,7 +368,8 @@ static int jp_field(struct jp *j, enum jfield f, struct ls_event *e)
 	case F_GOID:	e->goid = v; return 0;
 	case F_FLAGS:
 		if (v > UINT16_MAX)
-			return jp_fail(j, "flags %llu out of range (0..65535)", (unsigned long long)v);
+			return jp_fail(j, "flags %llu out of range (0..65535)",
+				       (unsigned long long)v);
 		e->flags = (uint16_t)v;
 		return 0;
 	default:
@@ -586,7 +587,7 @@ static void pf_args(struct ls_perfetto *p, const struct ls_names *n,
 {
 	struct ls_arg_text a[LS_EVENT_NARGS];
 	char obj[96];
-	int cnt = ls_event_args(n, e, a);
+	int cnt = ls_event_args(e, a);
 
 	ls_event_obj_text(n, e, obj, sizeof(obj));
 	fputs(",\"args\":{", p->f);

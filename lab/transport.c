@@ -35,6 +35,7 @@
 #include "transport.h"
 
 #define SHM_BATCH		1024
+#define SHM_MAX_BATCHES		64
 /* The BPF side does not wake us per record: this is the delivery latency. */
 #define LS_TRANSPORT_POLL_MS	10
 #define EXIT_DRAIN_NS		(30 * 1000000ull)	/* late sched events */
@@ -376,9 +377,13 @@ int ls_transport_open(struct ls_transport **tp, const struct ls_transport_opts *
 			kind = LS_TRANSPORT_SHM;
 	}
 	if (kind == LS_TRANSPORT_SHM && o->pid) {
-		say("cannot attach to pid %d: BPF not permitted (%s); the in-process"
-		    " ring only serves programs started by lockstep (-- PROGRAM)",
-		    (int)o->pid, why[0] ? why : "--transport shm");
+		if (o->kind == LS_TRANSPORT_SHM)
+			say("cannot attach to pid %d with --transport shm: the in-process"
+			    " ring only serves programs started by lockstep (-- PROGRAM)",
+			    (int)o->pid);
+		else
+			say("cannot attach to pid %d: BPF not permitted (%s); without BPF"
+			    " start the program under lockstep (-- PROGRAM)", (int)o->pid, why);
 		ret = -EPERM;
 		goto out_close;
 	}
@@ -460,11 +465,24 @@ static int report_lost(struct ls_transport *t, ls_event_cb cb, void *ctx)
 	return cb(&e, ctx);
 }
 
+/* 0 after sleeping ms milliseconds, -EINTR if a signal cut it short. */
+static int nap_ms(long ms)
+{
+	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
+
+	return nanosleep(&ts, NULL) < 0 && errno == EINTR ? -EINTR : 0;
+}
+
+/*
+ * Drain the ring, waiting up to timeout_ms for the first record.  A flood
+ * returns after SHM_MAX_BATCHES batches anyway, so that the caller gets to
+ * look at signals and losses.
+ */
 static int poll_shm(struct ls_transport *t, int timeout_ms, ls_event_cb cb, void *ctx)
 {
 	struct ls_event buf[SHM_BATCH];
 	uint64_t deadline = now_ns() + (uint64_t)(timeout_ms > 0 ? timeout_ms : 0) * 1000000ull;
-	int total = 0;
+	int total = 0, full = 0;
 
 	for (;;) {
 		size_t n = ls_ring_read(t->ring, buf, SHM_BATCH);
@@ -476,20 +494,17 @@ static int poll_shm(struct ls_transport *t, int timeout_ms, ls_event_cb cb, void
 				return ret;
 		}
 		total += (int)n;
-		if (n == SHM_BATCH)
+		if (n == SHM_BATCH && ++full < SHM_MAX_BATCHES)
 			continue;	/* more is likely waiting */
 		if (total || t->exited || now_ns() >= deadline)
-			return total;
+			break;
 		check_exit(t);
 		if (t->exited)
 			continue;	/* one more pass for the last records */
-		{
-			struct timespec ts = { 0, 1000000 };
-
-			if (nanosleep(&ts, NULL) < 0 && errno == EINTR)
-				return total ? total : -EINTR;
-		}
+		if (nap_ms(1))
+			return -EINTR;
 	}
+	return total;
 }
 
 int ls_transport_poll(struct ls_transport *t, int timeout_ms, ls_event_cb cb, void *ctx)
@@ -517,11 +532,8 @@ int ls_transport_poll(struct ls_transport *t, int timeout_ms, ls_event_cb cb, vo
 	if (was_exited && n == 0 &&
 	    (!t->col || now_ns() - t->exit_ns >= EXIT_DRAIN_NS))
 		t->done = true;
-	if (was_exited && t->col && !t->done && n == 0) {
-		struct timespec ts = { 0, 5000000 };
-
-		nanosleep(&ts, NULL);
-	}
+	if (was_exited && t->col && !t->done && n == 0)
+		nap_ms(5);
 	return n;
 }
 

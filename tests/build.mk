@@ -78,7 +78,7 @@ SAN_TIMEOUT_SCALE ?= 3
 # harness.h points out as "a sanitizer report".  The user's own *SAN_OPTIONS
 # come last, so they win.
 TEST_SAN_ENV = \
-	TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:exitcode=66$${TSAN_OPTIONS:+:$$TSAN_OPTIONS}" \
+	TSAN_OPTIONS="halt_on_error=1:second_deadlock_stack=1:atexit_sleep_ms=0:exitcode=66$${TSAN_OPTIONS:+:$$TSAN_OPTIONS}" \
 	ASAN_OPTIONS="halt_on_error=1:abort_on_error=0:detect_leaks=1:exitcode=66$${ASAN_OPTIONS:+:$$ASAN_OPTIONS}" \
 	UBSAN_OPTIONS="halt_on_error=1:print_stacktrace=1:exitcode=66$${UBSAN_OPTIONS:+:$$UBSAN_OPTIONS}" \
 	LSAN_OPTIONS="exitcode=66$${LSAN_OPTIONS:+:$$LSAN_OPTIONS}" \

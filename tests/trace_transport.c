@@ -19,9 +19,9 @@
 	} while (0)
 
 /* Record argv with lockstep into dir/name; returns the records. */
-static struct ls_event *record(const char *dir, const char *name,
-			       const char *const extra[], char *const prog[],
-			       size_t *n, struct th_result *r)
+static struct ls_event *record_env(const char *dir, const char *name,
+				   const char *const extra[], char *const prog[],
+				   const char *const env[], size_t *n, struct th_result *r)
 {
 	char *argv[32];
 	char err[800];
@@ -38,7 +38,7 @@ static struct ls_event *record(const char *dir, const char *name,
 	for (int i = 0; prog[i] && a < 31; i++)
 		argv[a++] = prog[i];
 	argv[a] = NULL;
-	if (th_run_argv(argv, NULL, 120, r) || !r->exited || r->status) {
+	if (th_run_argv(argv, env, 120, r) || !r->exited || r->status) {
 		TH_LOG("lockstep record failed (status %d, signal %d): %s",
 		       r->status, r->signo, r->err ? r->err : "");
 		return NULL;
@@ -47,6 +47,13 @@ static struct ls_event *record(const char *dir, const char *name,
 	if (!ev)
 		TH_LOG("%s", err);
 	return ev;
+}
+
+static struct ls_event *record(const char *dir, const char *name,
+			       const char *const extra[], char *const prog[],
+			       size_t *n, struct th_result *r)
+{
+	return record_env(dir, name, extra, prog, NULL, n, r);
 }
 
 /*
@@ -109,7 +116,8 @@ static size_t canonical(const struct ls_event *ev, size_t n, struct canon *out)
 	return m;
 }
 
-TEST_TIMEOUT(bpf_and_shm_deliver_the_same_events, 120)
+/* The same program through BPF (env: how it attaches) and through shm. */
+static void same_events(const char *const env[])
 {
 	char *prog[] = { (char *)tu_workload("trace_seq"), "40", NULL };
 	const char *bpf[] = { "--transport", "bpf", NULL };
@@ -120,10 +128,9 @@ TEST_TIMEOUT(bpf_and_shm_deliver_the_same_events, 120)
 	size_t nb, ns, mb, ms;
 	char *dir;
 
-	NEED_BPF();
 	dir = tu_tmpdir();
 	ASSERT_NOT_NULL(dir);
-	eb = record(dir, "bpf.lst", bpf, prog, &nb, &rb);
+	eb = record_env(dir, "bpf.lst", bpf, prog, env, &nb, &rb);
 	es = record(dir, "shm.lst", shm, prog, &ns, &rs);
 	ASSERT_NOT_NULL(eb);
 	ASSERT_NOT_NULL(es);
@@ -153,6 +160,21 @@ TEST_TIMEOUT(bpf_and_shm_deliver_the_same_events, 120)
 	th_result_free(&rb);
 	th_result_free(&rs);
 	tu_rmtree(dir);
+}
+
+TEST_TIMEOUT(bpf_and_shm_deliver_the_same_events, 120)
+{
+	NEED_BPF();
+	same_events(NULL);
+}
+
+/* The fallback for kernels without uprobe_multi: a perf uprobe per probe. */
+TEST_TIMEOUT(bpf_per_probe_attach_delivers_the_same_events, 180)
+{
+	const char *env[] = { "LOCKSTEP_BPF_USDT=libbpf", NULL };
+
+	NEED_BPF();
+	same_events(env);
 }
 
 /* Count go_name records and the losses the stream reports. */
@@ -194,7 +216,13 @@ static void million(const char *transport)
 		EXPECT_CONTAINS(r.err, "records lost");
 	else
 		EXPECT_FALSE(strstr(r.err, "lost") != NULL);
-	EXPECT_EQ((uint64_t)0, lost);
+	/*
+	 * The ring blocks its producer rather than drop: nothing is lost.  The
+	 * BPF side cannot wait; on a busy machine the reader may fall 190 000
+	 * records behind, and then the count above is what must hold.
+	 */
+	if (!strcmp(transport, "shm"))
+		EXPECT_EQ((uint64_t)0, lost);
 	free(ev);
 	th_result_free(&r);
 	tu_rmtree(dir);

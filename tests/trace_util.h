@@ -181,8 +181,10 @@ static inline struct ls_event *tu_read_trace(const char *path, size_t *n,
 		return NULL;
 	while ((ret = ls_trace_reader_next(r, &e)) > 0) {
 		if (*n == cap) {
-			struct ls_event *b = realloc(ev, (cap = cap ? 2 * cap : 1024) * sizeof(*ev));
+			struct ls_event *b;
 
+			cap = cap ? 2 * cap : 1024;
+			b = realloc(ev, cap * sizeof(*ev));
 			if (!b) {
 				ret = -ENOMEM;
 				break;

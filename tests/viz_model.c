@@ -13,6 +13,7 @@
 #include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "harness.h"
 #include "viz/model.h"
@@ -845,6 +846,49 @@ TEST(snapshots_bounded)
 	ASSERT_EQ(0, ls_model_seek(m, 12345));
 	ASSERT_EQ(0, ls_model_seek(m, s.n));
 	EXPECT_EQ(s.n, ls_model_pos(m));
+	ls_model_free(m);
+	ls_synth_free(&s);
+}
+
+static double now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* A UI replaying a million events must reach any frame within 1/30 s. */
+TEST_TIMEOUT(seek_speed, 120)
+{
+	struct ls_synth s;
+	struct ls_model *m;
+	double t0, push, worst = 0, total = 0;
+	uint64_t x = 99;
+	const int seeks = 200;
+
+	ls_synth_init(&s);
+	random_stream(&s, 1000000, 1234);
+	m = ls_model_new(NULL);
+	ASSERT_NOT_NULL(m);
+	t0 = now_s();
+	for (size_t k = 0; k < s.n; k++)
+		ASSERT_EQ(0, ls_model_push(m, &s.ev[k]));
+	push = now_s() - t0;
+	ls_model_set_follow(m, false);
+	for (int i = 0; i < seeks; i++) {
+		double t;
+
+		t0 = now_s();
+		ASSERT_EQ(0, ls_model_seek(m, rnd(&x) % (s.n + 1)));
+		t = now_s() - t0;
+		total += t;
+		worst = t > worst ? t : worst;
+	}
+	TH_LOG("push %.0f events/s; seek over %zu events: mean %.2f ms, worst %.2f ms, "
+	       "snapshot every %u, %zu MiB", (double)s.n / push, s.n, total / seeks * 1e3,
+	       worst * 1e3, ls_model_snapshot_every(m), ls_model_mem(m) >> 20);
+	EXPECT_GT(1.0 / 30, total / seeks);
 	ls_model_free(m);
 	ls_synth_free(&s);
 }

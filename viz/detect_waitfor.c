@@ -71,7 +71,7 @@ static const struct ls_mobject *obj_at(const struct ls_mstate *st, uint32_t i)
 static bool timer_chan(const struct ls_mobject *c)
 {
 	return c && c->kind == LS_OBJ_CHAN && c->u.ch.timer && !c->u.ch.sends &&
-	       !c->u.ch.freed;
+	       !c->u.ch.closed && !c->u.ch.freed;
 }
 
 /* Parked waiting for a runtime timer (time.After): asleep, never stuck. */

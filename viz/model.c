@@ -917,8 +917,14 @@ static void chan_make(struct ls_mobject *o, const struct ls_event *ev)
 	ch->cap = ev->args[1];
 	ch->made = true;
 	ch->last_slot = -1;
-	/* ls_after names its channel so; its value comes from a timer. */
-	ch->timer = !strcmp(o->name, "time.After");
+	/*
+	 * Fed by a runtime timer, which is no goroutine: ls_after names its
+	 * channel "time.After"; a timeout context's done channel would say so
+	 * in its name.  Such a channel is pending until its first send or
+	 * its close.
+	 */
+	ch->timer = !strcmp(o->name, "time.After") || !strncmp(o->name, "WithTimeout", 11) ||
+		    !strncmp(o->name, "WithDeadline", 12);
 	o->wq[0].n = o->wq[1].n = 0;
 	o->users.n = 0;
 	free(o->slot_val);
@@ -1325,10 +1331,17 @@ int ls_model_event_kind(unsigned id)
 	return -1;
 }
 
-static void touch(struct actx *a)
+/*
+ * Handlers may grow st->g or st->o (a new goroutine, a new object), so the
+ * pointers are taken again from their indices: gi is the emitter's, and
+ * a->o, when a handler set it, was taken after any growth.
+ */
+static void touch(struct actx *a, uint32_t gi)
 {
 	struct ls_mobject *o = a->o;
 	const struct ls_event *ev = a->ev;
+
+	a->g = gi < a->st->ng ? &a->st->g[gi] : NULL;
 
 	if (o) {
 		o->nevents++;
@@ -1349,6 +1362,7 @@ static void state_apply(struct ls_mstate *st, const struct ls_event *ev,
 {
 	struct actx a = { .st = st, .ev = ev };
 	int kind = ls_model_event_kind(ev->id);
+	uint32_t gi;
 
 	st->at = index;
 
@@ -1357,6 +1371,7 @@ static void state_apply(struct ls_mstate *st, const struct ls_event *ev,
 	st->last_ts = ev->ts;
 	if (ev->goid && !(ev->flags & LS_EVF_KERNEL))
 		a.g = g_get(st, ev->goid, ev->ts);
+	gi = a.g ? gidx(st, a.g) : LS_NOIDX;
 	/* SELECT_CHOSEN for default has no channel. */
 	if (ev->id == LS_EV_SELECT_CHOSEN && ev->obj)
 		kind = LS_OBJ_CHAN;
@@ -1408,7 +1423,7 @@ static void state_apply(struct ls_mstate *st, const struct ls_event *ev,
 		}
 	}
 out:
-	touch(&a);
+	touch(&a, gi);
 	st->nev++;
 }
 

@@ -62,7 +62,8 @@ static const char *status_word(struct ls_g *gp, struct ls_g *self)
 		return "running";
 	switch (st) {
 	case LS_G_WAITING:
-		return ls_wait_reason_str((unsigned)gp->waitreason);
+		return ls_wait_reason_str((unsigned)__atomic_load_n(&gp->waitreason,
+							  __ATOMIC_RELAXED));
 	case LS_G_RUNNABLE:
 		return "runnable";
 	default:
@@ -72,16 +73,19 @@ static const char *status_word(struct ls_g *gp, struct ls_g *self)
 
 static void dump_one(int fd, struct ls_g *gp, struct ls_g *self)
 {
+	/* Other goroutines may still be waking up: read each field once. */
+	const void *obj = __atomic_load_n(&gp->waitobj, __ATOMIC_RELAXED);
+	const char *oname = __atomic_load_n(&gp->waitname, __ATOMIC_RELAXED);
+	int kind = __atomic_load_n(&gp->waitkind, __ATOMIC_RELAXED);
 	char line[256];
 
 	snprintf(line, sizeof(line), "\ngoroutine %lld [%s]:\n",
 		 (long long)gp->goid, status_word(gp, self));
 	put(fd, line);
-	if (__atomic_load_n(&gp->status, __ATOMIC_ACQUIRE) == LS_G_WAITING &&
-	    gp->waitobj)
+	if (__atomic_load_n(&gp->status, __ATOMIC_ACQUIRE) == LS_G_WAITING && obj)
 		snprintf(line, sizeof(line), "%s: waiting on %s \"%s\" (%p)\n",
-			 gp->name, ls_obj_kind_str((unsigned)gp->waitkind),
-			 gp->waitname ? gp->waitname : "", gp->waitobj);
+			 gp->name, ls_obj_kind_str((unsigned)kind),
+			 oname ? oname : "", obj);
 	else
 		snprintf(line, sizeof(line), "%s (thread %d)\n", gp->name,
 			 (int)gp->tid);

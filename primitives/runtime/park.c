@@ -108,11 +108,11 @@ void ls__gopark(void (*unlockf)(void *), void *lock, enum ls_wait_reason reason,
 	int64_t t0 = ls_now();
 	uint32_t w;
 
-	gp->waitreason = reason;
-	gp->waitkind = kind;
-	gp->waitobj = obj;
-	gp->waitname = objname;
-	gp->waitsince = t0;
+	__atomic_store_n(&gp->waitreason, reason, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitkind, kind, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitobj, obj, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitname, objname, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitsince, t0, __ATOMIC_RELAXED);
 	__atomic_store_n(&gp->status, LS_G_WAITING, __ATOMIC_RELEASE);
 	LS_TRACE(go_park, obj, reason, 0, 0);
 	if (unlockf)
@@ -133,9 +133,9 @@ void ls__gopark(void (*unlockf)(void *), void *lock, enum ls_wait_reason reason,
 	}
 woken:
 	__atomic_store_n(&gp->parkword, 0, __ATOMIC_RELAXED);
-	gp->waitobj = NULL;
-	gp->waitname = NULL;
-	gp->waitreason = LS_WAIT_NONE;
+	__atomic_store_n(&gp->waitobj, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitname, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitreason, LS_WAIT_NONE, __ATOMIC_RELAXED);
 	__atomic_store_n(&gp->status, LS_G_RUNNING, __ATOMIC_RELEASE);
 	LS_TRACE(go_wake, obj, reason, ls_now() - t0);
 }
@@ -176,10 +176,10 @@ void ls_sleep(int64_t ns)
 		ls_gosched();
 		return;
 	}
-	gp->waitreason = LS_WAIT_SLEEP;
-	gp->waitkind = LS_OBJ_NONE;
-	gp->waitobj = NULL;
-	gp->waitsince = t0;
+	__atomic_store_n(&gp->waitreason, LS_WAIT_SLEEP, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitkind, LS_OBJ_NONE, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitobj, NULL, __ATOMIC_RELAXED);
+	__atomic_store_n(&gp->waitsince, t0, __ATOMIC_RELAXED);
 	__atomic_store_n(&gp->status, LS_G_WAITING, __ATOMIC_RELEASE);
 	LS_TRACE(go_park, 0, LS_WAIT_SLEEP, 0, 0);
 	__atomic_add_fetch(&sched_word, TIMER_ONE - 1, __ATOMIC_SEQ_CST);
@@ -190,7 +190,7 @@ void ls_sleep(int64_t ns)
 		;
 
 	__atomic_sub_fetch(&sched_word, TIMER_ONE - 1, __ATOMIC_SEQ_CST);
-	gp->waitreason = LS_WAIT_NONE;
+	__atomic_store_n(&gp->waitreason, LS_WAIT_NONE, __ATOMIC_RELAXED);
 	__atomic_store_n(&gp->status, LS_G_RUNNING, __ATOMIC_RELEASE);
 	LS_TRACE(go_wake, 0, LS_WAIT_SLEEP, ls_now() - t0);
 }
