@@ -15,9 +15,8 @@ LOCKSTEP_BIN	:= $(O)/lockstep
 LAB_EXTRA_LIBS	?=
 LAB_EXTRA_LDLIBS ?=
 
-# The command runs from anywhere: find the bpf/ headers and the skeleton.
-$(LAB_OBJS): CPPFLAGS += -Ibpf -I$(BPF_OUT)
-$(LAB_OBJS): $(BPF_SKEL)
+# The transport and the doctor command use bpf/'s headers.
+$(LAB_OBJS): CPPFLAGS += -Ibpf
 
 $(LAB_A): $(LAB_LIB_OBJS)
 	$(call msg,AR,$@)
@@ -35,7 +34,8 @@ $(LOCKSTEP_BIN): $(O)/obj/lab/main.o $(LAB_A) $$(LAB_EXTRA_LIBS) $$(LIB_A)
 lockstep: $(LOCKSTEP_BIN)
 all: $(LOCKSTEP_BIN)
 
-# Tests link liblab.a, then liblockstep again for what liblab.a needs from it.
-TEST_EXTRA_LIBS		+= $(LAB_A) $(O)/liblockstep.a
+# Tests link liblab.a, then liblockstep again for what liblab.a needs from it
+# (both expanded late: LIB_A comes from primitives/build.mk).
+TEST_EXTRA_LIBS		+= $(LAB_A) $(LIB_A)
 TEST_EXTRA_LDLIBS	+= $(BPF_LDLIBS)
 TEST_EXTRA_CPPFLAGS	+= -Ilab -Ibpf

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /*
- * cmd.c - helpers every subcommand shares (see cmd.h).
+ * cmd.c - what every subcommand shares: messages and the target options
+ * (see cmd.h).
  */
 #define _GNU_SOURCE
 #include <errno.h>

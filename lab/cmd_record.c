@@ -86,6 +86,7 @@ int cmd_record(int argc, char **argv)
 		ls_error("%s: %s", output, strerror(errno));
 		return 1;
 	}
+	ls_transport_catch_signals();
 	ret = ls_transport_open(&t, &o);
 	if (ret) {
 		/* the reason is on stderr already; leave no empty trace behind */

@@ -10,7 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <time.h>
+#include <sys/stat.h>
 
 #include "cmd.h"
 #include "evtext.h"
@@ -41,21 +41,7 @@ struct trace_ctx {
 	struct ls_names *names;
 	uint64_t t0;
 	bool started;
-	struct timespec last_flush;
 };
-
-/* Live output through a pipe: flush at least every 100 ms. */
-static void maybe_flush(struct trace_ctx *c)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if ((now.tv_sec - c->last_flush.tv_sec) * 1000000000L +
-	    (now.tv_nsec - c->last_flush.tv_nsec) > 100000000L) {
-		fflush(c->out);
-		c->last_flush = now;
-	}
-}
 
 static int on_event(const struct ls_event *e, void *ctx)
 {
@@ -70,10 +56,7 @@ static int on_event(const struct ls_event *e, void *ctx)
 	ls_event_line(c->names, e, c->t0, line, sizeof(line));
 	fputs(line, c->out);
 	fputc('\n', c->out);
-	if (ferror(c->out))
-		return -EIO;
-	maybe_flush(c);
-	return 0;
+	return ferror(c->out) ? -EIO : 0;
 }
 
 int cmd_trace(int argc, char **argv)
@@ -89,6 +72,7 @@ int cmd_trace(int argc, char **argv)
 	struct ls_transport *t;
 	const char *output = NULL;
 	int opt, ret, status;
+	struct stat st;
 
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "+" LS_TARGET_SHORTOPTS "o:h",
@@ -123,12 +107,18 @@ int cmd_trace(int argc, char **argv)
 		ret = -ENOMEM;
 		goto out_close;
 	}
-	/* A closed pipe (| head) ends the trace instead of killing us. */
+	/*
+	 * Live through a pipe (| grep): a line at a time, unless the lines go
+	 * to a file.  A closed pipe (| head) ends the trace instead of killing
+	 * us.
+	 */
+	if (!fstat(fileno(c.out), &st) && !S_ISREG(st.st_mode))
+		setvbuf(c.out, NULL, _IOLBF, 0);
 	signal(SIGPIPE, SIG_IGN);
+	ls_transport_catch_signals();
 	ret = ls_transport_open(&t, &o);
 	if (ret)
 		goto out_names;
-	clock_gettime(CLOCK_MONOTONIC, &c.last_flush);
 	ret = ls_transport_run(t, on_event, &c);
 	if (fflush(c.out) && !ret)
 		ret = -errno;

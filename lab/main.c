@@ -19,6 +19,8 @@
 #define LS_COMMANDS(X)								\
 	X(list,		"list the exercises")					\
 	X(hint,		"show the hints of an exercise, one at a time")	\
+	X(run,		"run an exercise or a program and give the verdict")	\
+	X(check,	"check an exercise (or every solution) under the detectors") \
 	X(trace,	"print a program's events as text, live")		\
 	X(record,	"write a program's events to a trace file")		\
 	X(export,	"convert a trace file to JSON lines or Perfetto JSON")	\

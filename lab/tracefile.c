@@ -38,7 +38,7 @@
 #define LS_PRODUCER		"lockstep 0.1"
 #define READ_BATCH		256	/* records per read */
 
-/* ---- little-endian helpers ---- */
+/* ---- little-endian fields ---- */
 
 static void put16(unsigned char *p, uint16_t v)
 {

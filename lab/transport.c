@@ -549,19 +549,28 @@ static void on_stop(int sig)
 	stop_signal = sig;
 }
 
-int ls_transport_run(struct ls_transport *t, ls_event_cb cb, void *ctx)
+void ls_transport_catch_signals(void)
 {
-	struct sigaction sa = { .sa_handler = on_stop }, old_int, old_term, old_hup;
-	uint64_t kill_at = 0;
-	int forwarded = 0, ret = 0;
+	static bool catching;
+	struct sigaction sa = { .sa_handler = on_stop };
 
+	if (catching)
+		return;
 	/* No SA_RESTART: a signal must interrupt the poll. */
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, &old_int);
-	sigaction(SIGTERM, &sa, &old_term);
-	sigaction(SIGHUP, &sa, &old_hup);
-	stop_signal = 0;
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	catching = true;
+}
 
+int ls_transport_run(struct ls_transport *t, ls_event_cb cb, void *ctx)
+{
+	uint64_t kill_at = 0;
+	bool killed = false;
+	int ret = 0;
+
+	ls_transport_catch_signals();
 	while (!ls_transport_done(t)) {
 		int n = ls_transport_poll(t, LS_TRANSPORT_POLL_MS, cb, ctx);
 
@@ -569,31 +578,25 @@ int ls_transport_run(struct ls_transport *t, ls_event_cb cb, void *ctx)
 			ret = n;
 			break;
 		}
-		if (!stop_signal)
-			continue;
-		if (!t->started)
-			break;		/* attached: leave the process alone */
-		if (!t->exited && stop_signal != forwarded) {
-			/* first signal: pass it on; a second one: no more waiting */
-			if (forwarded) {
-				kill(t->pid, SIGKILL);
-			} else {
-				kill(t->pid, stop_signal);
-				kill_at = now_ns() + STOP_GRACE_NS;
-			}
-			forwarded = stop_signal;
+		if (stop_signal) {
+			int sig = stop_signal;
+
 			stop_signal = 0;
+			if (!t->started)
+				break;		/* attached: leave the process alone */
+			/* first signal: pass it on; a second one: no more waiting */
+			if (!t->exited && !kill_at) {
+				kill(t->pid, sig);
+				kill_at = now_ns() + STOP_GRACE_NS;
+			} else if (!t->exited) {
+				kill_at = 1;
+			}
 		}
-		if (kill_at && !t->exited && now_ns() > kill_at) {
+		if (kill_at && !killed && !t->exited && now_ns() > kill_at) {
 			kill(t->pid, SIGKILL);
-			kill_at = 0;
+			killed = true;
 		}
 	}
-	if (kill_at && !t->exited && now_ns() > kill_at)
-		kill(t->pid, SIGKILL);
-	sigaction(SIGINT, &old_int, NULL);
-	sigaction(SIGTERM, &old_term, NULL);
-	sigaction(SIGHUP, &old_hup, NULL);
 	return ret;
 }
 

@@ -67,11 +67,18 @@ pid_t	ls_transport_pid(const struct ls_transport *t);
 int	ls_transport_poll(struct ls_transport *t, int timeout_ms, ls_event_cb cb, void *ctx);
 bool	ls_transport_done(const struct ls_transport *t);
 /*
- * Poll until done, or until SIGINT/SIGTERM: a program we started gets the
- * signal too and is waited for (then killed after a grace period), an
- * attached process is left running.  Returns 0 or the callback's error.
+ * Poll until done, or until SIGINT, SIGTERM or SIGHUP: a program we started
+ * gets the signal too and is waited for (killed after 2 s, or at a second
+ * signal); an attached process is left running.  Returns 0 or the
+ * callback's error.
  */
 int	ls_transport_run(struct ls_transport *t, ls_event_cb cb, void *ctx);
+/*
+ * Catch those signals from now on (ls_transport_run does it too).  Call it
+ * before ls_transport_open so that a Ctrl-C while the program starts is
+ * not lost: it ends the run as soon as it begins.
+ */
+void	ls_transport_catch_signals(void);
 /* Shell-style status of a program we started: 0..255, 128+signal, -1 n/a. */
 int	ls_transport_exit_status(const struct ls_transport *t);
 uint64_t ls_transport_lost(const struct ls_transport *t);

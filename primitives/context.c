@@ -374,7 +374,16 @@ struct ls_chan *ls_ctx_done(struct ls_ctx *ctx)
 	ls__lock(&ctx->mu);
 	d = ctx->done;
 	if (!d) {
-		d = ls_chan_make(0, 0, "ctx.Done");
+		int64_t when;
+
+		/*
+		 * A done channel that a deadline will close is fed by a
+		 * runtime timer, like time.After: its name says so, so that
+		 * the detectors count a goroutine waiting on it as asleep
+		 * with a timer pending, not as stuck.
+		 */
+		d = ls_chan_make(0, 0, deadline_of(ctx, &when) ?
+				 "WithTimeout.Done" : "ctx.Done");
 		if (!d)
 			ls__die(0, "out of memory");
 		__atomic_store_n(&ctx->done, d, __ATOMIC_RELEASE);

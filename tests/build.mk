@@ -108,7 +108,7 @@ check: all test-bins
 	+$(Q)$(call test_sanitized,address,asan)
 	$(Q)$(TEST_RUN) --summarize $(TEST_TOTALS)
 
-check-unit: test-bins
+check-unit: all test-bins
 	$(Q)$(TEST_ENV) $(TEST_RUN) --label plain $(TEST_SUITES)
 
 check-sanitize:
@@ -117,7 +117,7 @@ check-sanitize:
 	+$(Q)$(call test_sanitized,address,asan)
 	$(Q)$(TEST_RUN) --summarize $(TEST_TOTALS)
 
-check-one: test-bins
+check-one: all test-bins
 	$(Q)if [ -z "$(T)" ]; then \
 		echo "usage: make check-one T=NAME   (a suite, a test, or part of a test's name)" >&2; \
 		exit 2; \

@@ -404,7 +404,7 @@ TEST(once_events)
 	struct traced t;
 
 	RUN("once", &t);
-	ASSERT_SEQ("obj_name sync.Once o; once_begin; once_done",
+	ASSERT_SEQ("obj_name sync.Once o; once_begin; once_done; once_skip",
 		   sequence(&t, obj_addr(&t, "o"), 0));
 	traced_free(&t);
 }

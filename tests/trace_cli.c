@@ -150,4 +150,31 @@ TEST(exit_status_of_the_program)
 	th_result_free(&r);
 }
 
+/*
+ * A program that ignores SIGINT: lockstep passes the signal on, waits 2 s,
+ * then kills it; lockstep itself never hangs.
+ */
+TEST_TIMEOUT(stubborn_program_is_killed_after_a_grace_period, 30)
+{
+	char *argv[] = { (char *)tu_lockstep(), "trace", "--transport", "shm", "--",
+			 "/bin/sh", "-c", "trap '' INT; exec sleep 20", NULL };
+	struct tu_bg bg = { 0 };
+	char *dir = tu_tmpdir();
+	struct timespec t0, t1;
+	int st;
+
+	ASSERT_NOT_NULL(dir);
+	ASSERT_EQ(0, tu_bg_start(&bg, dir, "lockstep", argv));
+	usleep(300 * 1000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	ASSERT_EQ(0, kill(bg.pid, SIGINT));
+	st = tu_bg_wait(&bg, 10);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	ASSERT_TRUE(WIFEXITED(st));
+	EXPECT_EQ(128 + SIGKILL, WEXITSTATUS(st));
+	EXPECT_LE(1.5, (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) / 1e9);
+	tu_bg_free(&bg);
+	tu_rmtree(dir);
+}
+
 TEST_HARNESS_MAIN

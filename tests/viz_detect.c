@@ -798,6 +798,64 @@ TEST(no_race_through_waitgroup_with_late_done)
 	ls_synth_free(&s);
 }
 
+static double now_s(void);
+
+/*
+ * A WaitGroup waiter held back a long while (worker-1's Done is late) while
+ * everybody, the waiter included, keeps using the same channel: the held
+ * events must not make every later event slow.
+ */
+static void long_hold(struct ls_synth *s, int rounds)
+{
+	start(s, 4);
+	E(s, CHAN_MAKE, 1, CH, 8, 4096, 0, 0, 0);
+	E(s, WG_ADD, 1, WG, 2, 2, 0, 0, 0);
+	E(s, WG_WAIT, 1, WG, 2, 1, 0, 0, 0);
+	ls_synth_park(s, 1, WG, LS_WAIT_WG_WAIT);
+	ls_synth_store(s, 2, V, 1, "a");
+	E(s, WG_ADD, 3, WG, (uint64_t)-1, 0, 1, 0, 0);
+	E(s, WG_RELEASE, 3, WG, 1, 0, 0, 0, 0);
+	ls_synth_ready(s, 3, 1, WG);
+	ls_synth_wake(s, 1, WG, LS_WAIT_WG_WAIT);
+	ls_synth_load(s, 1, V, 1, "a");
+	for (int i = 0; i < rounds; i++) {
+		uint64_t g = 1 + (uint64_t)(i % 3) * (i % 3 == 2 ? 1 : 2);
+
+		E(s, CHAN_SEND, g, CH, LS_CHAN_BUFFERED, 1, 1, 0, (uint64_t)i);
+		E(s, CHAN_RECV, g == 1 ? 3 : 1, CH, LS_CHAN_BUFFERED, 0, 1, 1, (uint64_t)i);
+	}
+	E(s, WG_ADD, 2, WG, (uint64_t)-1, 1, 1, 0, 0);
+}
+
+TEST(reorder_long_hold_stays_fast)
+{
+	struct ls_synth s;
+	struct ls_detect *d;
+	double t0, dt;
+
+	long_hold(&s, 25000);		/* 50000 events held back */
+	t0 = now_s();
+	d = detect(&s, 0);
+	dt = now_s() - t0;
+	ASSERT_NOT_NULL(d);
+	TH_LOG("%zu events, most held back, in %.3f s", s.n, dt);
+	EXPECT_EQ(0, count(d, LS_FIND_RACE));
+	EXPECT_GT(0.5, dt);	/* 0.02 s on the lab machine */
+	ls_detect_free(d);
+	ls_synth_free(&s);
+
+	/* longer than the window: forced through (no hang, maybe a false race) */
+	long_hold(&s, 100000);
+	t0 = now_s();
+	d = detect(&s, 0);
+	dt = now_s() - t0;
+	ASSERT_NOT_NULL(d);
+	TH_LOG("%zu events, window exceeded, in %.3f s", s.n, dt);
+	EXPECT_GT(1.5, dt);
+	ls_detect_free(d);
+	ls_synth_free(&s);
+}
+
 /* Publishing through an atomic flag, the reader's event first. */
 TEST(no_race_through_atomics_reordered)
 {

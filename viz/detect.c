@@ -52,7 +52,7 @@
 #define REORDER_MAX_PENDING	(1 << 20)
 
 /* ------------------------------------------------------------------ */
-/* Helpers shared by the detector files                                */
+/* Shared by the detector files                                       */
 /* ------------------------------------------------------------------ */
 
 int ls__grow(void **p, uint32_t *cap, uint32_t need, size_t size)
@@ -116,16 +116,23 @@ struct dvar *ls__dvar(struct ls_detect *d, uint64_t addr)
 	return v;
 }
 
+/* A finding that counts for the verdict but is not kept. */
+static void drop_finding(struct ls_detect *d, unsigned kind)
+{
+	d->kinds |= 1u << kind;
+	d->dropped++;
+}
+
 struct ls_finding *ls__add_finding(struct ls_detect *d, unsigned kind, uint64_t ev,
 				   uint64_t ts)
 {
 	struct ls_finding *f;
 
-	d->kinds |= 1u << kind;
 	if (d->nf == d->maxf) {
-		d->dropped++;
+		drop_finding(d, kind);
 		return NULL;
 	}
+	d->kinds |= 1u << kind;
 	f = &d->f[d->nf++];
 	memset(f, 0, sizeof(*f));
 	f->kind = (uint8_t)kind;
@@ -188,6 +195,10 @@ void ls_detect_free(struct ls_detect *d)
 	}
 	free(d->g);
 	free(d->blocked);
+	for (uint32_t i = 0; i < d->nchq; i++)
+		free(d->chq[i].v);
+	free(d->chq);
+	ls_umap_free(&d->chqmap);
 	ls_umap_free(&d->gmap);
 	ls_model_free(d->model);
 	free(d->f);
@@ -237,20 +248,31 @@ static bool in_cycle(const struct ls_detect *d, uint64_t goid)
 	return false;
 }
 
+#define MAX_DEADLOCK_FINDINGS	64
+
 /* Wait-for cycles and all-asleep at this point; true if any was found. */
 static bool check_deadlock(struct ls_detect *d, uint64_t ev, uint64_t ts)
 {
-	struct ls_finding tmp[8];
-	size_t n = ls_detect_waitfor(d->st, tmp, 8, ev);
+	struct ls_finding *tmp = malloc(MAX_DEADLOCK_FINDINGS * sizeof(*tmp));
+	size_t n;
 
-	for (size_t i = 0; i < n && i < 8; i++) {
-		struct ls_finding *f = ls__add_finding(d, tmp[i].kind, ev, ts);
+	if (!tmp)
+		return false;
+	n = ls_detect_waitfor(d->st, tmp, MAX_DEADLOCK_FINDINGS, ev);
+	for (size_t i = 0; i < n; i++) {
+		struct ls_finding *f;
 
+		if (i >= MAX_DEADLOCK_FINDINGS) {
+			drop_finding(d, LS_FIND_CYCLE);	/* counted, not listed */
+			continue;
+		}
+		f = ls__add_finding(d, tmp[i].kind, ev, ts);
 		if (f) {
 			*f = tmp[i];
 			f->ts = ts;
 		}
 	}
+	free(tmp);
 	return n > 0;
 }
 
@@ -267,10 +289,7 @@ static void check_leaks(struct ls_detect *d, uint64_t ev, uint64_t ts, bool skip
 			continue;
 		if (in_cycle(d, g->goid))
 			continue;
-		/* One goroutine at a time through the pure helper. */
-		if (g->state != LS_GS_PARKED || g->reason == LS_WAIT_SLEEP)
-			continue;
-		if (!ls_detect_leaks_one(st, g, &tmp, ev))
+		if (!ls__leak_finding(st, g, &tmp, ev))
 			continue;
 		f = ls__add_finding(d, LS_FIND_LEAK, ev, ts);
 		if (f) {
@@ -301,7 +320,7 @@ static void on_panic(struct ls_detect *d, const struct ls_event *ev, uint64_t id
 		if (!(d->kinds & (1u << LS_FIND_ALL_ASLEEP))) {
 			f = ls__add_finding(d, LS_FIND_ALL_ASLEEP, idx, ev->ts);
 			if (f)
-				ls_detect_asleep_list(d->st, &f->u.waits);
+				ls__asleep_list(d->st, &f->u.waits);
 		}
 		return;
 	}
@@ -477,25 +496,42 @@ static struct dpend *pq_head(struct dgo *g)
 	return g->pq_n ? &g->pq[g->pq_head] : NULL;
 }
 
-/* Is an event of another goroutine than `self`, older than idx, held back and
- * matching (chan events on obj if obj, any event otherwise)? */
-static bool older_held(struct ls_detect *d, uint32_t self, uint64_t idx, uint64_t obj,
-		       bool chan_only)
+/* Is any event older than idx held back (PANIC, MAIN_EXIT wait for it)? */
+static bool older_held(struct ls_detect *d, uint32_t self, uint64_t idx)
 {
 	for (uint32_t b = 0; b < d->nblocked; b++) {
-		struct dgo *g = &d->g[d->blocked[b]];
+		struct dpend *p = pq_head(&d->g[d->blocked[b]]);
 
-		if (d->blocked[b] == self)
-			continue;
-		for (uint32_t k = 0; k < g->pq_n; k++) {
-			const struct dpend *p = &g->pq[g->pq_head + k];
-
-			if (p->idx > idx)
-				break;
-			if (!chan_only || (is_chan_event(&p->ev) && p->ev.obj == obj))
-				return true;
-		}
+		/* queues are in stream order: the head is the oldest */
+		if (d->blocked[b] != self && p->idx < idx)
+			return true;
 	}
+	return false;
+}
+
+static struct dchq *chq_get(struct ls_detect *d, uint64_t chan, bool create)
+{
+	uint32_t i = ls_umap_get(&d->chqmap, chan);
+
+	if (i != LS_UMAP_NONE)
+		return &d->chq[i];
+	if (!create ||
+	    ls__grow((void **)&d->chq, &d->capchq, d->nchq + 1, sizeof(*d->chq)) ||
+	    ls_umap_put(&d->chqmap, chan, d->nchq))
+		return NULL;
+	memset(&d->chq[d->nchq], 0, sizeof(d->chq[0]));
+	return &d->chq[d->nchq++];
+}
+
+/* Is an event of another goroutine on this channel, older than idx, held? */
+static bool older_held_chan(struct ls_detect *d, uint32_t self, uint64_t idx,
+			    uint64_t chan)
+{
+	struct dchq *q = chq_get(d, chan, false);
+
+	for (uint32_t k = q ? q->head : 0; q && k < q->n && q->v[k].idx < idx; k++)
+		if (q->v[k].g != self && q->v[k].g != LS_NOIDX)
+			return true;
 	return false;
 }
 
@@ -562,11 +598,11 @@ static bool ready(struct ls_detect *d, uint32_t self, const struct ls_event *ev,
 		break;
 	case LS_EV_PANIC:
 	case LS_EV_MAIN_EXIT:
-		if (older_held(d, self, idx, 0, false))
+		if (older_held(d, self, idx))
 			return false;
 		break;
 	}
-	if (d->nblocked && is_chan_event(ev) && older_held(d, self, idx, ev->obj, true))
+	if (d->nblocked && is_chan_event(ev) && older_held_chan(d, self, idx, ev->obj))
 		return false;
 	return true;
 }
@@ -589,6 +625,18 @@ static int pq_push(struct ls_detect *d, uint32_t gi, const struct ls_event *ev,
 			return -ENOMEM;
 		d->blocked[d->nblocked++] = gi;
 	}
+	if (is_chan_event(ev)) {
+		struct dchq *q = chq_get(d, ev->obj, true);
+
+		if (q && q->head && q->n == q->cap) {
+			memmove(q->v, q->v + q->head, (q->n - q->head) * sizeof(*q->v));
+			q->n -= q->head;
+			q->head = 0;
+		}
+		if (!q || ls__grow((void **)&q->v, &q->cap, q->n + 1, sizeof(*q->v)))
+			return -ENOMEM;
+		q->v[q->n++] = (struct dchpend){ idx, gi };
+	}
 	g->pq[g->pq_head + g->pq_n].ev = *ev;
 	g->pq[g->pq_head + g->pq_n].idx = idx;
 	g->pq_n++;
@@ -601,6 +649,21 @@ static void pq_pop(struct ls_detect *d, uint32_t gi, struct dpend *out)
 	struct dgo *g = &d->g[gi];
 
 	*out = g->pq[g->pq_head];
+	if (is_chan_event(&out->ev)) {
+		struct dchq *q = chq_get(d, out->ev.obj, false);
+
+		/* Released mostly oldest first: mark it, then trim the front. */
+		for (uint32_t k = q ? q->head : 0; q && k < q->n; k++) {
+			if (q->v[k].idx == out->idx) {
+				q->v[k].g = LS_NOIDX;
+				break;
+			}
+		}
+		while (q && q->head < q->n && q->v[q->head].g == LS_NOIDX)
+			q->head++;
+		if (q && q->head == q->n)
+			q->head = q->n = 0;
+	}
 	g->pq_head++;
 	g->pq_n--;
 	d->npending--;

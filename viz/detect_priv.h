@@ -22,6 +22,17 @@ struct dpend {
 	uint64_t	idx;
 };
 
+/* Held-back events on one channel, oldest first. */
+struct dchpend {
+	uint64_t	idx;
+	uint32_t	g;
+};
+
+struct dchq {
+	struct dchpend	*v;	/* [head, n): g == LS_NOIDX marks one released */
+	uint32_t	head, n, cap;
+};
+
 /* A lock a goroutine holds, for the lock-order graph. */
 struct dheld {
 	uint32_t	node;
@@ -125,6 +136,9 @@ struct ls_detect {
 	uint32_t		*blocked;	/* g[] with held-back events */
 	uint32_t		nblocked, capblocked;
 	uint64_t		npending;
+	struct dchq		*chq;		/* held-back channel events, per channel */
+	uint32_t		nchq, capchq;
+	struct ls_umap		chqmap;		/* channel addr -> chq[] */
 
 	struct ls_vclock	*sync;		/* clocks of sync objects */
 	uint32_t		nsync, capsync;
@@ -157,9 +171,9 @@ void		 ls__fobj(const struct ls_mobject *o, struct ls_fobj *out);
 struct dvar	*ls__dvar(struct ls_detect *d, uint64_t addr);
 
 /* detect_waitfor.c */
-bool		 ls_detect_leaks_one(const struct ls_mstate *st, const struct ls_mgoroutine *g,
+bool		 ls__leak_finding(const struct ls_mstate *st, const struct ls_mgoroutine *g,
 				     struct ls_finding *out, uint64_t ev);
-void		 ls_detect_asleep_list(const struct ls_mstate *st, struct ls_fwaits *out);
+void		 ls__asleep_list(const struct ls_mstate *st, struct ls_fwaits *out);
 
 /* Sync clocks of an object: sub 1 is an RWMutex's readers' clock. */
 #define LS_SUB_RW_READERS	1

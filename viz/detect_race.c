@@ -18,13 +18,14 @@
  *					handoff joins the two goroutines both ways
  *	close -> a receive that		CHAN_CLOSE releases, CHAN_RECV with how
  *	  observed it			CLOSED acquires
- *	WaitGroup: Done -> Wait		WG_ADD with delta < 0 releases (merge),
+ *	WaitGroup: Add, Done -> Wait	WG_ADD releases (merge),
  *					the waiter's GO_WAKE (or a WG_WAIT that
  *					found the counter at 0) acquires
  *	Cond: Signal/Broadcast -> wake	COND_SIGNAL / BROADCAST release,
  *					COND_WAKE acquires
  *	Once: f returned -> later Do	ONCE_DONE releases; later callers
- *					acquire through the Once's mutex
+ *					acquire through the Once's mutex, or
+ *					with ONCE_SKIP on the fast path
  *	atomics				every ATOMIC_OP acquires and releases
  *					the address (sequentially consistent)
  *	x/sync semaphore, barrier	Release -> Acquire, arrivals -> trip
@@ -366,8 +367,8 @@ void ls__race_event(struct ls_detect *d, const struct ls_event *ev, uint64_t idx
 		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_RWMUTEX, LS_SUB_RW_READERS));
 		break;
 	case LS_EV_WG_ADD:
-		if ((int64_t)ev->args[0] < 0)
-			release(d, me, sync_clock(d, ev->obj, LS_OBJ_WAITGROUP, 0));
+		/* Go releases on Done only; Add too can only add orderings */
+		release(d, me, sync_clock(d, ev->obj, LS_OBJ_WAITGROUP, 0));
 		break;
 	case LS_EV_WG_WAIT:
 		if ((int32_t)ev->args[0] == 0)	/* returned at once */
@@ -382,6 +383,10 @@ void ls__race_event(struct ls_detect *d, const struct ls_event *ev, uint64_t idx
 		break;
 	case LS_EV_ONCE_DONE:
 		release(d, me, sync_clock(d, ev->obj, LS_OBJ_ONCE, 0));
+		break;
+	case LS_EV_ONCE_SKIP:
+		/* Do's fast path: the load of done pairs with ONCE_DONE's store */
+		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_ONCE, 0));
 		break;
 	case LS_EV_ATOMIC_OP: {
 		struct dvar *v = ls__dvar(d, ev->obj);

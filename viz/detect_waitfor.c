@@ -419,7 +419,7 @@ static void find_cycles(struct cyc *c)
 	}
 }
 
-void ls_detect_asleep_list(const struct ls_mstate *st, struct ls_fwaits *out)
+void ls__asleep_list(const struct ls_mstate *st, struct ls_fwaits *out)
 {
 	memset(out, 0, sizeof(*out));
 	for (uint32_t i = 0; i < st->ng; i++) {
@@ -459,7 +459,7 @@ size_t ls_detect_waitfor(const struct ls_mstate *st, struct ls_finding *out,
 			f->kind = LS_FIND_ALL_ASLEEP;
 			f->ev = ev;
 			f->ts = st->last_ts;
-			ls_detect_asleep_list(st, &f->u.waits);
+			ls__asleep_list(st, &f->u.waits);
 		}
 	}
 out_free:
@@ -471,7 +471,7 @@ out_free:
 	return c.n;
 }
 
-bool ls_detect_leaks_one(const struct ls_mstate *st, const struct ls_mgoroutine *g,
+bool ls__leak_finding(const struct ls_mstate *st, const struct ls_mgoroutine *g,
 			 struct ls_finding *out, uint64_t ev)
 {
 	if (!live(g) || g->state != LS_GS_PARKED || timer_wait(st, g))
@@ -491,7 +491,7 @@ size_t ls_detect_leaks(const struct ls_mstate *st, struct ls_finding *out, size_
 	size_t n = 0;
 
 	for (uint32_t i = 0; i < st->ng; i++) {
-		if (!ls_detect_leaks_one(st, &st->g[i], &tmp, ev))
+		if (!ls__leak_finding(st, &st->g[i], &tmp, ev))
 			continue;
 		if (n < max)
 			out[n] = tmp;

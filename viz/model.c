@@ -1301,7 +1301,7 @@ int ls_model_event_kind(unsigned id)
 		return LS_OBJ_WAITGROUP;
 	if (id >= LS_EV_COND_WAIT && id <= LS_EV_COND_WAKE)
 		return LS_OBJ_COND;
-	if (id == LS_EV_ONCE_BEGIN || id == LS_EV_ONCE_DONE)
+	if (id >= LS_EV_ONCE_BEGIN && id <= LS_EV_ONCE_SKIP)
 		return LS_OBJ_ONCE;
 	if ((id >= LS_EV_CHAN_MAKE && id <= LS_EV_CHAN_FREE) ||
 	    id == LS_EV_SELECT_ENQUEUE)

@@ -535,6 +535,10 @@ static void explain_wg_cond_once(struct ectx *e)
 	case LS_EV_ONCE_DONE:
 		put(o, "%s: the function returned, done is set", e->what);
 		break;
+	case LS_EV_ONCE_SKIP:
+		put(o, "%s calls Do on %s: done is already set, it returns at once",
+		    e->who, e->what);
+		break;
 	}
 }
 
@@ -752,7 +756,7 @@ int ls_mstate_explain(const struct ls_mstate *st, const struct ls_event *ev,
 		explain_mutex(&e);
 	else if (id <= LS_EV_RW_TRYFAIL)
 		explain_rw(&e);
-	else if (id <= LS_EV_ONCE_DONE)
+	else if (id <= LS_EV_ONCE_SKIP)
 		explain_wg_cond_once(&e);
 	else if (id <= LS_EV_ATOMIC_OP)
 		explain_mem(&e);

@@ -3,7 +3,7 @@
  * model_synth.h - building event streams by hand, for the model's and the
  * detectors' tests, the benchmarks and guided demos.
  *
- * The helpers emit exactly the records the primitives emit for the same
+ * These functions emit exactly the records the primitives emit for the same
  * step (primitives/runtime/g.c, park.c, sync/mutex.c, mem.c, chan/chan.c),
  * in the same order, so a synthetic stream reads like a recorded one.
  * Timestamps advance by 1 us per event unless set with ls_synth_at().

@@ -16,7 +16,7 @@
  *           and call it from the handlers.
  */
 /*
- * A server counts its sessions under srv.mu.  It also embeds a struct stats,
+ * A server counts its connections under srv.mu.  It also embeds a struct stats,
  * which has its own mutex for its own field, hits: the reporter goroutine
  * collects and resets hits under stats.mu every so often.
  *
@@ -36,8 +36,8 @@ struct stats {
 };
 
 struct server {
-	struct ls_mutex	mu;		/* guards sessions */
-	int64_t		sessions;
+	struct ls_mutex	mu;		/* guards connections */
+	int64_t		connections;
 	struct stats	stats;		/* embedded, with its own lock */
 };
 
@@ -51,7 +51,7 @@ static void handler(void *arg)
 {
 	for (int i = 0; i < REQUESTS; i++) {
 		ls_mutex_lock(&srv.mu);
-		srv.sessions++;
+		srv.connections++;
 		ls_store(&srv.stats.hits, ls_load(&srv.stats.hits, "hits") + 1, "hits");
 		ls_mutex_unlock(&srv.mu);
 	}
@@ -79,7 +79,7 @@ int main(void)
 	ls_waitgroup_wait(&wg);
 
 	reported += srv.stats.hits;
-	printf("sessions = %lld, hits reported = %lld (expected %d)\n",
-	       (long long)srv.sessions, (long long)reported, HANDLERS * REQUESTS);
+	printf("connections = %lld, hits reported = %lld (expected %d)\n",
+	       (long long)srv.connections, (long long)reported, HANDLERS * REQUESTS);
 	return 0;
 }

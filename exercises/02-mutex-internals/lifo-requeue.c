@@ -38,6 +38,7 @@ static struct ls_waitgroup gate = LS_WAITGROUP_INIT("gate");
 static struct ls_mutex order_mu = LS_MUTEX_INIT("order.mu");
 static const char *order[2];
 static int norder;
+static bool barged;
 
 static int waiters(void)
 {
@@ -46,22 +47,20 @@ static int waiters(void)
 
 static void hog(void *arg)
 {
-	bool barged;
-
 	ls_mutex_lock(&mu);
 	ls_waitgroup_done(&holding);
 	ls_waitgroup_wait(&gate);		/* until W1 and W2 have parked */
 
 	ls_mutex_unlock(&mu);			/* wakes W1 ... */
-	barged = ls_mutex_trylock(&mu);		/* ... and barges back in */
-	if (!barged) {
-		printf("hog: W1 was quicker this time; run it again\n");
+	if (!ls_mutex_trylock(&mu))		/* ... and barges back in */
 		return;
-	}
-	/* Hold on until W1 has woken, lost, and parked again. */
-	while (waiters() < 2 || (ls_mutex_state(&mu) & LS_MUTEX_WOKEN))
+	/*
+	 * If a woken waiter is still on its way (the woken bit), it will find
+	 * the mutex locked and park again.  Hold on until it has.
+	 */
+	while (ls_mutex_state(&mu) & LS_MUTEX_WOKEN)
 		ls_gosched();
-	printf("hog: W1 re-queued; letting go\n");
+	barged = waiters() > 0;
 	ls_mutex_unlock(&mu);
 }
 
@@ -75,10 +74,13 @@ static void waiter(void *arg)
 	ls_mutex_unlock(&mu);
 }
 
-int main(void)
+/* One round of the scenario; true if the hog got in ahead of W1. */
+static bool run_round(void)
 {
 	struct ls_waitgroup wg = LS_WAITGROUP_INIT("wg");
 
+	norder = 0;
+	barged = false;
 	ls_waitgroup_add(&holding, 1);
 	ls_waitgroup_add(&gate, 1);
 	ls_waitgroup_go(&wg, hog, NULL, "hog");
@@ -92,6 +94,14 @@ int main(void)
 		ls_sleep(50 * LS_USEC);
 	ls_waitgroup_done(&gate);
 	ls_waitgroup_wait(&wg);
+	return barged;
+}
+
+int main(void)
+{
+	/* The woken W1 can, rarely, beat the hog; then play it again. */
+	for (int r = 0; r < 5 && !run_round(); r++)
+		printf("(W1 was quicker than the hog this time; again)\n");
 
 	printf("first: %s, second: %s\n", order[0], order[1]);
 	if (!*ANSWER) {

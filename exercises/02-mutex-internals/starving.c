@@ -17,7 +17,7 @@
  *           re-lock right after each unlock.
  */
 /*
- * The hog takes the lock over and over.  The victim wants it once.
+ * The hog takes the lock over and over.  The victim wants it a few times.
  *
  * In normal mode a woken waiter has to compete with goroutines that are
  * running right now, and those usually win: they are on a CPU, the waiter is
@@ -32,7 +32,8 @@
 #include <stdio.h>
 #include <lockstep/lockstep.h>
 
-#define ROUNDS	10
+#define ROUNDS	20
+#define TRIES	5
 
 static struct ls_mutex mu = LS_MUTEX_INIT("mu");
 static struct ls_waitgroup holding = LS_WAITGROUP_INIT("holding");
@@ -51,11 +52,14 @@ static void hog(void *arg)
 
 static void victim(void *arg)
 {
-	int64_t t0 = ls_now();
+	for (int i = 0; i < TRIES; i++) {
+		int64_t t0 = ls_now();
 
-	ls_mutex_lock(&mu);
-	printf("victim: got the lock after %.2f ms\n", (ls_now() - t0) / 1e6);
-	ls_mutex_unlock(&mu);
+		ls_mutex_lock(&mu);
+		printf("victim: got the lock after %.2f ms\n", (ls_now() - t0) / 1e6);
+		ls_mutex_unlock(&mu);
+		ls_sleep(LS_MSEC);
+	}
 }
 
 int main(void)

@@ -40,7 +40,7 @@ struct payment {
 static void transfer(struct account *from, struct account *to, int64_t amount)
 {
 	ls_mutex_lock(&from->mu);
-	ls_sleep(20 * LS_MSEC);			/* bookkeeping */
+	ls_sleep(50 * LS_MSEC);			/* bookkeeping */
 	ls_mutex_lock(&to->mu);
 	from->balance -= amount;
 	to->balance += amount;

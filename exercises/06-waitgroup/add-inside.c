@@ -36,7 +36,7 @@ static void worker(void *arg)
 {
 	int id = (int)(intptr_t)arg;
 
-	ls_sleep(20 * LS_MSEC);			/* slow to start */
+	ls_sleep(50 * LS_MSEC);			/* slow to start */
 	ls_waitgroup_add(&wg, 1);
 	ls_store(&part[id], (id + 1) * 100, "part");
 	ls_waitgroup_done(&wg);
@@ -54,6 +54,6 @@ int main(void)
 		sum += ls_load(&part[i], "part");
 	printf("sum = %lld (expected 1000)\n", (long long)sum);
 
-	ls_sleep(100 * LS_MSEC);		/* other work */
+	ls_sleep(150 * LS_MSEC);		/* other work */
 	return 0;
 }

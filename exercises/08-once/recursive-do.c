@@ -13,7 +13,7 @@
  *           does it come from?
  * hint:     Once.Do holds an internal mutex while f runs, and marks itself
  *           done only after f returns.  f calling Do again waits for itself.
- * hint:     Inside the initializer, use the fields directly (or a helper that
+ * hint:     Inside the initializer, use the fields directly (or a function that
  *           does not go through settings()).
  */
 /*

@@ -21,7 +21,9 @@
  *
  * handler-1's Puts fill its private slot (header) and its shared list
  * (body).  handler-2, on another thread, finds nothing of its own and
- * steals from handler-1's shared list: it gets the body buffer.
+ * steals from handler-1's shared list: it gets the body buffer.  (handler-1
+ * stays up meanwhile: a thread that exits hands its pool slots on to the
+ * next thread, as a P outlives its Ms.)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +36,7 @@ struct buf {
 
 static struct ls_pool *pool;
 static struct ls_chan *first_done;	/* closed when handler-1 is done */
+static struct ls_chan *second_done;	/* closed when handler-2 is done */
 
 static void *new_buf(void *arg)
 {
@@ -59,6 +62,7 @@ static void handler1(void *arg)
 	ls_chan_close(first_done);
 
 	ls_store(&body->len, ls_load(&body->len, "body.len") + 1, "body.len");
+	ls_chan_recv(second_done, NULL);	/* stay up for the next request */
 }
 
 static void handler2(void *arg)
@@ -70,6 +74,7 @@ static void handler2(void *arg)
 	ls_store(&b->len, 50, "buf.len");
 	printf("handler-2: response %lld bytes\n", (long long)b->len);
 	ls_pool_put(pool, b);
+	ls_chan_close(second_done);
 }
 
 int main(void)
@@ -78,10 +83,12 @@ int main(void)
 
 	pool = ls_pool_new(new_buf, free_buf, NULL, "buffers");
 	first_done = ls_chan_make(0, 0, "first_done");
+	second_done = ls_chan_make(0, 0, "second_done");
 	ls_waitgroup_go(&wg, handler2, NULL, "handler-2");
 	ls_waitgroup_go(&wg, handler1, NULL, "handler-1");
 	ls_waitgroup_wait(&wg);
 	ls_pool_free(pool);
 	ls_chan_free(first_done);
+	ls_chan_free(second_done);
 	return 0;
 }

@@ -18,7 +18,7 @@
 /*
  * Two replicas are asked the same question; main uses whichever answers
  * first.  To "cancel" the slower one, main closes the answers channel.
- * The slow replica answers 20 ms later, while main goes on with its work.
+ * The slow replica answers 50 ms later, while main goes on with its work.
  */
 #include <stdio.h>
 #include <lockstep/lockstep.h>
@@ -32,7 +32,7 @@ static void replica(void *arg)
 	int64_t id = (int64_t)(intptr_t)arg, answer = 42;
 
 	if (id == 1)
-		ls_sleep(20 * LS_MSEC);		/* the slow one */
+		ls_sleep(50 * LS_MSEC);		/* the slow one */
 	ls_chan_send(answers, &answer);
 	printf("replica %lld: answered\n", (long long)id);
 }
@@ -49,6 +49,6 @@ int main(void)
 	printf("main: the answer is %lld\n", (long long)v);
 	ls_chan_close(answers);			/* nobody else needs to answer */
 
-	ls_sleep(50 * LS_MSEC);			/* main's other work */
+	ls_sleep(100 * LS_MSEC);		/* main's other work */
 	return 0;
 }

@@ -19,7 +19,7 @@
  * merge() fans two input channels into one: a forwarder goroutine per
  * input copies its values to out, and main reads out until it is closed.
  * Source a has nothing to say today; source b is slow and sends one value
- * after 20 ms.
+ * after 50 ms.
  */
 #include <stdio.h>
 #include <lockstep/lockstep.h>
@@ -48,7 +48,7 @@ static void source_b(void *arg)
 {
 	int64_t v = 7;
 
-	ls_sleep(20 * LS_MSEC);			/* slow */
+	ls_sleep(50 * LS_MSEC);			/* slow */
 	ls_chan_send(b, &v);
 	ls_chan_close(b);
 	ls_waitgroup_done(&wg);

@@ -19,7 +19,7 @@
 /*
  * query() runs a slow lookup in a goroutine and waits for its answer, or
  * for a 10 ms timeout, whichever comes first: the select-with-timer idiom.
- * The lookup takes 30 ms.  main then serves other requests for a while.
+ * The lookup takes 100 ms.  main then serves other requests for a while.
  */
 #include <stdio.h>
 #include <lockstep/lockstep.h>
@@ -29,7 +29,7 @@ static void lookup(void *arg)
 	struct ls_chan *result = arg;
 	int64_t v = 42;
 
-	ls_sleep(30 * LS_MSEC);			/* the slow part */
+	ls_sleep(100 * LS_MSEC);		/* the slow part */
 	ls_chan_send(result, &v);
 	printf("lookup: delivered\n");
 }
@@ -59,6 +59,6 @@ int main(void)
 	else
 		printf("main: answer %lld\n", (long long)v);
 
-	ls_sleep(50 * LS_MSEC);			/* serve other requests */
+	ls_sleep(150 * LS_MSEC);		/* serve other requests */
 	return 0;
 }

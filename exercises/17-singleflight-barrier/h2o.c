@@ -22,7 +22,7 @@
  * CyclicBarrier of three parties makes each group leave together; the
  * barrier's action, run by the last arrival, bonds the group.
  *
- * Here three hydrogens happen to arrive first, 20 ms before any oxygen.
+ * Here three hydrogens happen to arrive first, 50 ms before any oxygen.
  */
 #include <stdio.h>
 #include <lockstep/lockstep.h>
@@ -63,7 +63,7 @@ int main(void)
 	barrier = ls_barrier_new(3, bond, NULL, "h2o");
 	for (int i = 0; i < 3; i++)
 		ls_waitgroup_go(&wg, atom, "H", "H");
-	ls_sleep(20 * LS_MSEC);			/* the hydrogens come first */
+	ls_sleep(50 * LS_MSEC);			/* the hydrogens come first */
 	ls_waitgroup_go(&wg, atom, "O", "O");
 	ls_waitgroup_go(&wg, atom, "H", "H");
 	ls_waitgroup_go(&wg, atom, "O", "O");

@@ -19,7 +19,7 @@
 /*
  * Three replicas are searched in parallel in an errgroup; main wants the
  * first hit only.  It takes the first result from an unbuffered channel,
- * cancels the request, and gives the group 100 ms to finish (a helper
+ * cancels the request, and gives the group 100 ms to finish (a small
  * goroutine runs Wait and reports back).
  */
 #include <errno.h>

@@ -62,7 +62,7 @@ static void send_queued_heartbeats(void *arg)
 	struct store *s = &store;
 
 	ls_mutex_lock(&s->coalesced_mu);
-	ls_sleep(10 * LS_MSEC);			/* talk to the network */
+	ls_sleep(50 * LS_MSEC);			/* talk to the network */
 	if (s->queued) {
 		s->queued = 0;
 		report_unreachable(&rep);	/* the peer did not answer */
@@ -83,7 +83,7 @@ static void tick(void *arg)
 	struct replica *r = &rep;
 
 	ls_mutex_lock(&r->raft_mu);
-	ls_sleep(10 * LS_MSEC);			/* advance raft */
+	ls_sleep(50 * LS_MSEC);			/* advance raft */
 	ls_mutex_lock(&r->mu);
 	coalesce_heartbeat(r);
 	ls_mutex_unlock(&r->mu);

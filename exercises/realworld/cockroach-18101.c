@@ -69,7 +69,7 @@ int main(void)
 	};
 
 	printf("restore: %d span(s) imported before cancellation\n", restore(&r));
-	ls_sleep(20 * LS_MSEC);			/* report the job's status */
+	ls_sleep(50 * LS_MSEC);			/* report the job's status */
 	ls_ctx_release(r.ctx);
 	return 0;
 }

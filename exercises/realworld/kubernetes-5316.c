@@ -36,7 +36,7 @@ struct call {
 
 static int slow_handler(int64_t *out)
 {
-	ls_sleep(30 * LS_MSEC);
+	ls_sleep(100 * LS_MSEC);
 	*out = 200;
 	return 0;
 }
@@ -78,6 +78,6 @@ int main(void)
 	int err = finish_request(10 * LS_MSEC, slow_handler, &status);
 
 	printf("main: finish_request = %d, status %lld\n", err, (long long)status);
-	ls_sleep(50 * LS_MSEC);			/* serve other requests */
+	ls_sleep(150 * LS_MSEC);		/* serve other requests */
 	return 0;
 }

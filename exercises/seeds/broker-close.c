@@ -65,7 +65,7 @@ static int publish(int64_t msg)
 	for (int i = 0; i < n; i++) {
 		if (!ls_chan_trysend(subs[i], &msg))
 			return -EAGAIN;		/* subscriber full */
-		ls_sleep(10 * LS_MSEC);		/* the network */
+		ls_sleep(50 * LS_MSEC);		/* the network */
 	}
 	return 0;
 }

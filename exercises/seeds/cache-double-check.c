@@ -54,7 +54,7 @@ static void set(int64_t val, int64_t ttl)
 static void between_locks(void)
 {
 	ls_chan_send(window, NULL);		/* refresher: go */
-	ls_sleep(20 * LS_MSEC);			/* ... while we are slow */
+	ls_sleep(100 * LS_MSEC);		/* ... while we are slow */
 }
 
 static int get(int64_t *val)

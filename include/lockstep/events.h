@@ -225,6 +225,8 @@ X(ONCE_BEGIN, once_begin, 0, "once", "", "", "", "", "",			\
   "Do: this goroutine runs f")							\
 X(ONCE_DONE, once_done, 0, "once", "", "", "", "", "",				\
   "f returned; done is set")							\
+X(ONCE_SKIP, once_skip, 0, "once", "", "", "", "", "",				\
+  "Do found done set and returned at once (ordered after ONCE_DONE)")	\
 /* instrumented memory (race exercises) */					\
 X(MEM_LOAD, mem_load, LS_EVF_STR, "address", "value", "name", "", "", "",	\
   "ls_load: a plain, racy read")						\

@@ -54,6 +54,10 @@ static void do_slow(struct ls_once *o, void (*fn)(void *), void *arg)
 
 void ls_once_do(struct ls_once *o, void (*fn)(void *arg), void *arg)
 {
-	if (__builtin_expect(__atomic_load_n(&o->done, __ATOMIC_SEQ_CST) == 0, 0))
+	if (__builtin_expect(__atomic_load_n(&o->done, __ATOMIC_SEQ_CST) == 0, 0)) {
 		do_slow(o, fn, arg);
+		return;
+	}
+	/* The race detector orders this caller after f (done's store). */
+	OTRACE(once_skip, o);
 }

@@ -135,6 +135,8 @@ void ls_waitgroup_wait(struct ls_waitgroup *wg)
 
 	for (;;) {
 		if (counter_of(state) == 0) {
+			/* Returning at once still orders us after every Done. */
+			WGTRACE(wg_wait, wg, 0, waiters_of(state));
 			ls_race_acquire(wg);
 			return;
 		}

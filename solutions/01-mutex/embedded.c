@@ -35,8 +35,8 @@ struct stats {
 };
 
 struct server {
-	struct ls_mutex	mu;		/* guards sessions */
-	int64_t		sessions;
+	struct ls_mutex	mu;		/* guards connections */
+	int64_t		connections;
 	struct stats	stats;		/* embedded, with its own lock */
 };
 
@@ -57,7 +57,7 @@ static void handler(void *arg)
 {
 	for (int i = 0; i < REQUESTS; i++) {
 		ls_mutex_lock(&srv.mu);
-		srv.sessions++;
+		srv.connections++;
 		stats_hit(&srv.stats);
 		ls_mutex_unlock(&srv.mu);
 	}
@@ -84,9 +84,9 @@ int main(void)
 	ls_waitgroup_wait(&wg);
 
 	reported += srv.stats.hits;
-	printf("sessions = %lld, hits reported = %lld (expected %d)\n",
-	       (long long)srv.sessions, (long long)reported, HANDLERS * REQUESTS);
-	if (reported != HANDLERS * REQUESTS || srv.sessions != HANDLERS * REQUESTS) {
+	printf("connections = %lld, hits reported = %lld (expected %d)\n",
+	       (long long)srv.connections, (long long)reported, HANDLERS * REQUESTS);
+	if (reported != HANDLERS * REQUESTS || srv.connections != HANDLERS * REQUESTS) {
 		fprintf(stderr, "FAIL: hits were lost\n");
 		return 1;
 	}

@@ -40,7 +40,7 @@ static void transfer(struct account *from, struct account *to, int64_t amount)
 	struct account *second = first == from ? to : from;
 
 	ls_mutex_lock(&first->mu);
-	ls_sleep(20 * LS_MSEC);			/* bookkeeping */
+	ls_sleep(50 * LS_MSEC);			/* bookkeeping */
 	ls_mutex_lock(&second->mu);
 	from->balance -= amount;
 	to->balance += amount;

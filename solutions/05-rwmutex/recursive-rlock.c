@@ -15,7 +15,7 @@
  * hint:     Once a writer is waiting, new RLocks block, even from a goroutine
  *           that already holds a read lock.  The writer waits for that
  *           goroutine; it waits for the writer.
- * hint:     Make total() a helper that expects the caller to hold the read
+ * hint:     Make total() a function that expects the caller to hold the read
  *           lock, instead of taking it again.
  */
 /*

@@ -31,7 +31,7 @@ static void worker(void *arg)
 {
 	int job = (int)(intptr_t)arg;
 
-	ls_sleep(job == 2 ? 30 * LS_MSEC : 5 * LS_MSEC);	/* the work */
+	ls_sleep(job == 2 ? 60 * LS_MSEC : 5 * LS_MSEC);	/* the work */
 	if (job == 2) {
 		printf("job %d: failed\n", job);
 	} else {
@@ -51,7 +51,7 @@ int main(void)
 	}
 	ls_waitgroup_wait(&wg);
 	printf("%d job(s) processed\n", processed);
-	ls_sleep(50 * LS_MSEC);			/* write the report */
+	ls_sleep(100 * LS_MSEC);		/* write the report */
 	if (processed != JOBS - 1 || ls_waitgroup_counter(&wg) != 0) {
 		fprintf(stderr, "FAIL: wrong count\n");
 		return 1;

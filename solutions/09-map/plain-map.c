@@ -19,7 +19,7 @@
  */
 /*
  * Solution: the map carries an RWMutex.  put() takes it for writing, get()
- * for reading, and the probing code is split out into *_locked() helpers
+ * for reading, and the probing code is split out into *_locked() functions
  * that expect the caller to hold it.  Go's own answer for this case is the
  * same: a struct holding the map and a sync.RWMutex (or a sharded map, see
  * 09-map/sharded, or sync.Map for write-once keys).

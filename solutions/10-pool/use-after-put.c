@@ -31,6 +31,7 @@ struct buf {
 
 static struct ls_pool *pool;
 static struct ls_chan *first_done;	/* closed when handler-1 is done */
+static struct ls_chan *second_done;	/* closed when handler-2 is done */
 static int64_t second_len;
 
 static void *new_buf(void *arg)
@@ -56,6 +57,7 @@ static void handler1(void *arg)
 	ls_pool_put(pool, hdr);
 	ls_pool_put(pool, body);
 	ls_chan_close(first_done);
+	ls_chan_recv(second_done, NULL);	/* stay up for the next request */
 }
 
 static void handler2(void *arg)
@@ -68,6 +70,7 @@ static void handler2(void *arg)
 	second_len = ls_load(&b->len, "buf.len");
 	printf("handler-2: response %lld bytes\n", (long long)second_len);
 	ls_pool_put(pool, b);
+	ls_chan_close(second_done);
 }
 
 int main(void)
@@ -76,11 +79,13 @@ int main(void)
 
 	pool = ls_pool_new(new_buf, free_buf, NULL, "buffers");
 	first_done = ls_chan_make(0, 0, "first_done");
+	second_done = ls_chan_make(0, 0, "second_done");
 	ls_waitgroup_go(&wg, handler2, NULL, "handler-2");
 	ls_waitgroup_go(&wg, handler1, NULL, "handler-1");
 	ls_waitgroup_wait(&wg);
 	ls_pool_free(pool);
 	ls_chan_free(first_done);
+	ls_chan_free(second_done);
 	if (second_len != 50) {
 		fprintf(stderr, "FAIL: handler-2's response was overwritten\n");
 		return 1;

@@ -12,7 +12,7 @@
  *           still busy, and watch the parked value move into the buffer.
  * hint:     A send on a buffered channel blocks only when the buffer is full
  *           (qcount == cap).
- * hint:     The shipper takes 20 ms before it reads anything: everything
+ * hint:     The shipper takes 50 ms before it reads anything: everything
  *           logged until then has to fit in the buffer.
  * hint:     Log more lines than the buffer holds, or give it less room.
  */
@@ -34,7 +34,7 @@ static void shipper(void *arg)
 {
 	int64_t line;
 
-	ls_sleep(20 * LS_MSEC);			/* connecting */
+	ls_sleep(50 * LS_MSEC);			/* connecting */
 	while (ls_chan_recv(lines, &line))
 		shipped++;
 	printf("shipper: %lld line(s) shipped\n", (long long)shipped);

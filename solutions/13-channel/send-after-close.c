@@ -34,7 +34,7 @@ static void replica(void *arg)
 	int64_t id = (int64_t)(intptr_t)arg, answer = 42;
 
 	if (id == 1)
-		ls_sleep(20 * LS_MSEC);		/* the slow one */
+		ls_sleep(50 * LS_MSEC);		/* the slow one */
 	ls_chan_send(answers, &answer);
 	printf("replica %lld: answered\n", (long long)id);
 }
@@ -50,7 +50,7 @@ int main(void)
 	ls_chan_recv(answers, &v);
 	printf("main: the answer is %lld\n", (long long)v);
 
-	ls_sleep(50 * LS_MSEC);			/* main's other work */
+	ls_sleep(100 * LS_MSEC);		/* main's other work */
 	ls_waitgroup_wait(&wg);
 	ls_chan_free(answers);
 	if (v != 42) {

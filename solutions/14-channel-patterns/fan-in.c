@@ -55,7 +55,7 @@ static void source_b(void *arg)
 {
 	int64_t v = 7;
 
-	ls_sleep(20 * LS_MSEC);
+	ls_sleep(50 * LS_MSEC);
 	ls_chan_send(b, &v);
 	ls_chan_close(b);
 	ls_waitgroup_done(&wg);

@@ -47,7 +47,7 @@ static void lookup(void *arg)
 	struct call *c = arg;
 	int64_t v = 42;
 
-	ls_sleep(30 * LS_MSEC);			/* the slow part */
+	ls_sleep(100 * LS_MSEC);		/* the slow part */
 	ls_chan_send(c->result, &v);
 	printf("lookup: delivered\n");
 	ls_atomic_store(&delivered, 1);
@@ -82,7 +82,7 @@ int main(void)
 	else
 		printf("main: answer %lld\n", (long long)v);
 
-	ls_sleep(50 * LS_MSEC);			/* serve other requests */
+	ls_sleep(150 * LS_MSEC);		/* serve other requests */
 	if (!ls_atomic_load(&delivered)) {
 		fprintf(stderr, "FAIL: the lookup never finished\n");
 		return 1;

@@ -68,7 +68,7 @@ int main(void)
 	oxygen = ls_semaphore_new(1, "oxygen");
 	for (int i = 0; i < 3; i++)
 		ls_waitgroup_go(&wg, atom, "H", "H");
-	ls_sleep(20 * LS_MSEC);			/* the hydrogens come first */
+	ls_sleep(50 * LS_MSEC);			/* the hydrogens come first */
 	ls_waitgroup_go(&wg, atom, "O", "O");
 	ls_waitgroup_go(&wg, atom, "H", "H");
 	ls_waitgroup_go(&wg, atom, "O", "O");

@@ -59,7 +59,7 @@ static void send_queued_heartbeats(void *arg)
 	bool unreachable = false;
 
 	ls_mutex_lock(&s->coalesced_mu);
-	ls_sleep(10 * LS_MSEC);			/* talk to the network */
+	ls_sleep(50 * LS_MSEC);			/* talk to the network */
 	if (s->queued) {
 		s->queued = 0;
 		unreachable = true;		/* the peer did not answer */
@@ -82,7 +82,7 @@ static void tick(void *arg)
 	struct replica *r = &rep;
 
 	ls_mutex_lock(&r->raft_mu);
-	ls_sleep(10 * LS_MSEC);			/* advance raft */
+	ls_sleep(50 * LS_MSEC);			/* advance raft */
 	ls_mutex_lock(&r->mu);
 	coalesce_heartbeat(r);
 	ls_mutex_unlock(&r->mu);

@@ -80,7 +80,7 @@ int main(void)
 	splitter_done = ls_chan_make(0, 0, "splitter_done");
 	n = restore(&r);
 	printf("restore: %d span(s) imported before cancellation\n", n);
-	ls_sleep(20 * LS_MSEC);			/* report the job's status */
+	ls_sleep(50 * LS_MSEC);			/* report the job's status */
 	ls_chan_recv(splitter_done, NULL);	/* the splitter has returned */
 	ls_ctx_release(r.ctx);
 	if (n != 1) {

@@ -35,7 +35,7 @@ struct call {
 
 static int slow_handler(int64_t *out)
 {
-	ls_sleep(30 * LS_MSEC);
+	ls_sleep(100 * LS_MSEC);
 	*out = 200;
 	return 0;
 }
@@ -80,7 +80,7 @@ int main(void)
 	int err = finish_request(10 * LS_MSEC, slow_handler, &status);
 
 	printf("main: finish_request = %d, status %lld\n", err, (long long)status);
-	ls_sleep(50 * LS_MSEC);			/* serve other requests */
+	ls_sleep(150 * LS_MSEC);		/* serve other requests */
 	if (err != -ETIMEDOUT || !ls_atomic_load(&delivered)) {
 		fprintf(stderr, "FAIL: the handler did not get its result out\n");
 		return 1;

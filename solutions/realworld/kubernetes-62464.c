@@ -22,7 +22,7 @@
 /*
  * Solution: get_cpuset_or_default() takes the read lock once and uses
  * *_locked getters inside it.  The public getters (not needed here) would
- * wrap the same helpers with their own RLock.  The writer waits for the
+ * wrap the same functions with their own RLock.  The writer waits for the
  * single read lock to go, then runs.
  */
 #include <stdio.h>

@@ -58,7 +58,7 @@ static int publish(int64_t msg)
 			err = -EAGAIN;		/* subscriber full */
 			break;
 		}
-		ls_sleep(10 * LS_MSEC);		/* the network */
+		ls_sleep(50 * LS_MSEC);		/* the network */
 	}
 	ls_rwmutex_runlock(&b.rw);
 	return err;

@@ -51,7 +51,7 @@ static void set(int64_t val, int64_t ttl)
 static void between_locks(void)
 {
 	ls_chan_send(window, NULL);
-	ls_sleep(20 * LS_MSEC);
+	ls_sleep(100 * LS_MSEC);
 }
 
 static bool expired(const struct item *it)
