@@ -9,7 +9,7 @@
  * prints one Go-style result line each.  -l lists the names and exits.
  *
  * Environment:
- *	BENCH_TIME	"1s" (default), "500ms", "2.5s", ... or "N x" as "1000x"
+ *	BENCH_TIME	"1s" (default), "500ms", "2.5s", ... or a count, "1000x"
  *	BENCH_PROCS	P, the GOMAXPROCS of RunParallel (default: usable CPUs)
  *
  * N grows as in B.launch: the next N is the goal time times the previous

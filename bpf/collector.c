@@ -569,10 +569,18 @@ int ls_collector_poll(struct ls_collector *c, int timeout_ms,
 
 	c->fn = fn;
 	c->fn_ctx = ctx;
-	if (timeout_ms == 0)
+	if (timeout_ms == 0) {
 		ret = ring_buffer__consume(c->rb);
-	else
+	} else {
 		ret = ring_buffer__poll(c->rb, timeout_ms);
+		/*
+		 * ev_submit() wakes us only once the ring is 1/8 full, and
+		 * ring_buffer__poll() reads nothing it was not woken for:
+		 * after the wait, take what has arrived.
+		 */
+		if (ret == 0)
+			ret = ring_buffer__consume(c->rb);
+	}
 	c->fn = NULL;
 	c->fn_ctx = NULL;
 	return ret;

@@ -13,12 +13,16 @@ SOLUTION_SRCS	:= $(sort $(wildcard solutions/*/*.c))
 EXERCISE_BINS	:= $(EXERCISE_SRCS:%.c=$(O)/%)
 SOLUTION_BINS	:= $(SOLUTION_SRCS:%.c=$(O)/%)
 
-$(O)/exercises/%: exercises/%.c $(LIB_A)
+# $$(LIB_A): this file is read before primitives/build.mk sets LIB_A, so the
+# library is named in the second expansion (and every program relinks when
+# the library changes).
+.SECONDEXPANSION:
+$(O)/exercises/%: exercises/%.c $$(LIB_A)
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
 
-$(O)/solutions/%: solutions/%.c $(LIB_A)
+$(O)/solutions/%: solutions/%.c $$(LIB_A)
 	$(call msg,CCLD,$@)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)

@@ -204,20 +204,28 @@ static bool ended_cleanly(const struct ls_run *r)
 	       r->verdict != LS_VERDICT_TIMEOUT;
 }
 
-/* "deadlock: a -> b" is said as "deadlock - a -> b" */
+/* Does the line start with "<verdict>: " ("potential deadlock: " too)? */
+static size_t verdict_prefix(const char *line, const char *name)
+{
+	size_t n = strlen(name);
+
+	for (size_t i = 0; i < n; i++)
+		if (line[i] != name[i] && !(name[i] == '-' && line[i] == ' '))
+			return 0;
+	return line[n] == ':' && line[n + 1] == ' ' ? n + 2 : 0;
+}
+
+/* "deadlock: a -> b" is said as "deadlock \u2014 a -> b" */
 static void finding_words(const struct ls_run *r, char *buf, size_t len)
 {
 	const char *name = ls_verdict_name(r->verdict);
 	char line[320];
-	size_t n = strlen(name);
 
 	ls_run_summary(r, line, sizeof(line));
-	if (!strncmp(line, name, n) && line[n] == ':' && line[n + 1] == ' ')
-		snprintf(buf, len, "%s \u2014 %s", name, line + n + 2);
-	else if (!strcmp(line, name))
+	if (!strcmp(line, name))
 		snprintf(buf, len, "%s", name);
 	else
-		snprintf(buf, len, "%s \u2014 %s", name, line);
+		snprintf(buf, len, "%s \u2014 %s", name, line + verdict_prefix(line, name));
 }
 
 /* true if the run passes; else why, in msg */
@@ -247,7 +255,7 @@ static bool judge(const struct ls_exercise *ex, const struct ls_run *r, int run,
 		return false;
 	}
 	if (!r->goal.reached) {
-		snprintf(msg, len, "run %d: goal %s not reached: %s did not happen", run,
+		snprintf(msg, len, "run %d: goal %s not reached (wanted: %s)", run,
 			 r->goal.goal->name, r->goal.goal->what);
 		return false;
 	}
@@ -336,9 +344,10 @@ static int check_one(const struct ls_lab_paths *paths, const struct ls_exercise 
 
 /* ---- output ---- */
 
-static void print_tail(const char *out, int lines)
+/* The last lines of out before end. */
+static void print_tail(const char *out, const char *end, int lines)
 {
-	const char *p = out + strlen(out);
+	const char *p = end;
 	int n = 0;
 
 	while (p > out && (p[-1] == '\n'))
@@ -350,9 +359,11 @@ static void print_tail(const char *out, int lines)
 	}
 	if (*p == '\n')
 		p++;
-	for (const char *l = p; *l; ) {
+	for (const char *l = p; l < end; ) {
 		size_t k = strcspn(l, "\n");
 
+		if (l + k > end)
+			k = (size_t)(end - l);
 		printf("  | %.*s\n", (int)k, l);
 		l += k;
 		if (*l)
@@ -373,8 +384,16 @@ static void print_human(const struct check_result *res, const struct check_opts 
 	printf("FAIL %s: %s\n", id, res->message);
 	if (res->output && *res->output && res->runs &&
 	    res->verdicts[res->runs - 1] != LS_VERDICT_DEADLOCK) {
+		/* up to its panic message, not the goroutine dump after it */
+		const char *end = res->output + strlen(res->output);
+		const char *p = strstr(res->output, "panic: ");
+
+		if (!p || (p != res->output && p[-1] != '\n'))
+			p = strstr(res->output, "fatal error: ");
+		if (p && (p == res->output || p[-1] == '\n'))
+			end = p + strcspn(p, "\n");
 		printf("  the program's last words:\n");
-		print_tail(res->output, CHECK_TAIL_LINES);
+		print_tail(res->output, end, CHECK_TAIL_LINES);
 	}
 	if (!c->solution)
 		printf("  next: 'lockstep run %s' to watch it, 'lockstep hint %s' for a hint\n",

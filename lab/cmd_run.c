@@ -19,11 +19,16 @@
 #include "registry.h"
 #include "runner.h"
 
+/*
+ * The live UI (viz/ui.c) is linked into lockstep when it is built; until
+ * then `run` says so and prints the report instead.
+ */
 #if __has_include("../viz/ui.h")
 #include "../viz/ui.h"
-#define LS_HAVE_UI 1
+#pragma weak ls_ui_live
+#define LS_UI_HEADER 1
 #else
-#define LS_HAVE_UI 0
+#define LS_UI_HEADER 0
 #endif
 
 #define RUN_DEFAULT_TIMEOUT	60	/* seconds, without the UI */
@@ -238,11 +243,27 @@ static int resolve_exercise(struct run_args *a, struct ls_registry *reg,
 	return 0;
 }
 
-#if LS_HAVE_UI
-/* The live UI polls the transport; the detectors see its timeline after. */
-static int ui_loop(struct ls_run *r)
+static bool ui_available(void)
 {
-	struct ls_ui_opts uo = { 0 };
+#if LS_UI_HEADER
+	return ls_ui_live != NULL;
+#else
+	return false;
+#endif
+}
+
+/*
+ * The UI polls the transport and feeds the detectors (r->d) itself; the
+ * trace file and the goal see every event through ls_run_record.  Without
+ * a terminal, the loop of --no-ui takes over.
+ */
+static int ui_loop(struct ls_run *r, const char *title)
+{
+#if LS_UI_HEADER
+	struct ls_ui_opts uo = {
+		.title = title, .detect = r->d,
+		.on_event = ls_run_record, .on_event_ctx = r,
+	};
 	struct ls_model *m;
 	int ret;
 
@@ -252,17 +273,14 @@ static int ui_loop(struct ls_run *r)
 		return -ENOMEM;
 	}
 	ret = ls_ui_live(ls_run_transport(r), m, &uo);
-	for (uint64_t k = 0; k < ls_model_count(m); k++)
-		ls_run_event(ls_model_event(m, k), r);
 	ls_model_free(m);
-	return ret < 0 ? ret : 0;
-}
-#else
-static int ui_loop(struct ls_run *r)
-{
+	if (ret == -EINTR)
+		ls_run_stop(r, LS_RUN_STOP_SIGNAL);
+	if (ret != -ENOTTY)
+		return ret == -EINTR ? 0 : ret;
+#endif
 	return ls_run_loop(r);
 }
-#endif
 
 int cmd_run(int argc, char **argv)
 {
@@ -286,10 +304,12 @@ int cmd_run(int argc, char **argv)
 		a.ro.goal = ex->goal;
 	}
 	ui = !a.no_ui;
-	if (ui && !LS_HAVE_UI) {
+	if (ui && !ui_available()) {
 		fputs("lockstep run: the live UI is not available in this build; "
 		      "showing the report instead (--no-ui)\n", stderr);
 		ui = false;
+	} else if (ui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
+		ui = false;	/* no terminal: the report, as with --no-ui */
 	}
 	if (!ui && !a.timeout_set)
 		a.ro.timeout_s = RUN_DEFAULT_TIMEOUT;
@@ -302,7 +322,7 @@ int cmd_run(int argc, char **argv)
 		status = 1;	/* it never ran; the reason is on stderr */
 		goto out_run;
 	}
-	ret = ui ? ui_loop(&r) : ls_run_loop(&r);
+	ret = ui ? ui_loop(&r, a.ro.target.argv[0]) : ls_run_loop(&r);
 	err = ls_run_finish(&r);
 	if (!ret)
 		ret = err;

@@ -241,7 +241,7 @@ static int block_line(struct parser *p, struct ls_exercise *ex, char **kind,
 		p->last = NULL;
 		return 0;
 	}
-	if (body[0] == ' ' && body[1] == ' ') {
+	if (body[0] == '\t' || (body[0] == ' ' && body[1] == ' ')) {
 		if (!p->last)
 			return perr(p, "indented line does not continue a field");
 		return append(p, p->last, trim(body));

@@ -21,8 +21,8 @@
  *	 * origin:   moby#36114 (GoBench GoKer)
  *	 *\/
  *
- * One "key: value" per line; a line indented by two or more spaces after
- * the "* " continues the previous value.  The block ends at the first line
+ * One "key: value" per line; a line indented by two or more spaces (or a
+ * tab) after the "* " continues the previous value.  The block ends at the first line
  * that contains the comment terminator.  Fields:
  *
  *	id        <chapter-dir>/<name>, equal to the file's path

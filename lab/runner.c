@@ -52,8 +52,40 @@ struct ls_transport *ls_run_transport(struct ls_run *r)
 }
 
 /* ------------------------------------------------------------------ */
-/* Starting: the program's output, the trace file, the transport        */
+/* Starting: signals, the program's output, the trace file, the transport */
 /* ------------------------------------------------------------------ */
+
+static const int stop_sigs[LS_RUN_NSIGS] = { SIGINT, SIGTERM, SIGHUP };
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+/*
+ * From before the program starts (a Ctrl-C while it starts is not lost) to
+ * the end of the run.  No SA_RESTART: a signal must cut the poll short.
+ */
+static void catch_signals(struct ls_run *r)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+
+	sigemptyset(&sa.sa_mask);
+	got_signal = 0;
+	for (int i = 0; i < LS_RUN_NSIGS; i++)
+		sigaction(stop_sigs[i], &sa, &r->old_sa[i]);
+	r->catching = true;
+}
+
+static void release_signals(struct ls_run *r)
+{
+	if (!r->catching)
+		return;
+	for (int i = 0; i < LS_RUN_NSIGS; i++)
+		sigaction(stop_sigs[i], &r->old_sa[i], NULL);
+	r->catching = false;
+}
 
 /*
  * The program inherits our stdout and stderr when the transport forks it:
@@ -152,6 +184,7 @@ int ls_run_start(struct ls_run *r, const struct ls_run_opts *o)
 			goto out_rec;
 		}
 	}
+	catch_signals(r);
 	redirect(r, saved);
 	ret = ls_transport_open(&r->t, &to);
 	restore(saved);
@@ -192,7 +225,7 @@ out_rec:
 /* The stream                                                           */
 /* ------------------------------------------------------------------ */
 
-int ls_run_event(const struct ls_event *e, void *run)
+int ls_run_record(const struct ls_event *e, void *run)
 {
 	struct ls_run *r = run;
 	uint64_t idx = r->events++;
@@ -205,16 +238,33 @@ int ls_run_event(const struct ls_event *e, void *run)
 			ls_error("%s: %s", r->o.record, strerror(-ret));
 		}
 	}
-	ret = ls_detect_feed(r->d, e);
-	if (ret && !r->err) {
-		r->err = ret;
-		ls_error("the detectors stopped: %s", strerror(-ret));
-	}
 	if (r->has_goal)
 		ls_goal_feed(&r->goal, e, idx);
 	if (r->o.on_event)
 		return r->o.on_event(e, r->o.ctx);
 	return 0;
+}
+
+int ls_run_event(const struct ls_event *e, void *run)
+{
+	struct ls_run *r = run;
+	char why[sizeof(r->bad_why)];
+	unsigned field;
+	int ret;
+
+	/* A program built against another event table: do not guess. */
+	if (ls_event_check(e, why, sizeof(why), &field)) {
+		if (!r->bad++)
+			memcpy(r->bad_why, why, sizeof(why));
+		return 0;
+	}
+	ret = ls_detect_feed(r->d, e);
+
+	if (ret && !r->err) {
+		r->err = ret;
+		ls_error("the detectors stopped: %s", strerror(-ret));
+	}
+	return ls_run_record(e, r);
 }
 
 void ls_run_stop(struct ls_run *r, enum ls_run_stop why)
@@ -287,12 +337,6 @@ static void watch(struct ls_run *r, uint64_t now)
 		ls_run_stop(r, LS_RUN_STOP_DEADLOCK);
 }
 
-static volatile sig_atomic_t got_signal;
-
-static void on_signal(int sig)
-{
-	got_signal = sig;
-}
 
 /* ^C: pass it on to the program; a second one, or 2 s later, SIGKILL. */
 static void forward_signal(struct ls_run *r, uint64_t now)
@@ -312,15 +356,7 @@ static void forward_signal(struct ls_run *r, uint64_t now)
 
 int ls_run_loop(struct ls_run *r)
 {
-	struct sigaction sa = { .sa_handler = on_signal }, old[3];
-	static const int sigs[3] = { SIGINT, SIGTERM, SIGHUP };
 	int ret = 0;
-
-	/* No SA_RESTART: a signal must cut the poll short. */
-	sigemptyset(&sa.sa_mask);
-	got_signal = 0;
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &sa, &old[i]);
 
 	while (!ls_transport_done(r->t)) {
 		int n = ls_transport_poll(r->t, POLL_MS, ls_run_event, r);
@@ -345,8 +381,6 @@ int ls_run_loop(struct ls_run *r)
 		else if (!r->o.no_watch)
 			watch(r, now);
 	}
-	for (int i = 0; i < 3; i++)
-		sigaction(sigs[i], &old[i], NULL);
 	return ret;
 }
 
@@ -402,9 +436,14 @@ int ls_run_finish(struct ls_run *r)
 		}
 		r->rec = NULL;
 	}
+	release_signals(r);
 	read_capture(r);
 	r->seconds = r->t0 ? (double)(end - r->t0) / 1e9 : 0;
 
+	if (r->bad && r->o.output != LS_RUN_OUT_INHERIT)
+		ls_error("%" PRIu64 " records do not match this lockstep's event table (%s): "
+			 "rebuild %s against this build's liblockstep", r->bad, r->bad_why,
+			 r->o.target.argv ? r->o.target.argv[0] : "the program");
 	r->timed_out = unfinished(r);
 	ls_detect_finish(r->d, r->timed_out ? LS_DETECT_TIMED_OUT : 0);
 	r->verdict = ls_detect_verdict(r->d);
@@ -435,6 +474,7 @@ int ls_run(struct ls_run *r, const struct ls_run_opts *o)
 
 void ls_run_release(struct ls_run *r)
 {
+	release_signals(r);
 	if (r->t)
 		ls_transport_close(r->t);
 	if (r->w)
@@ -540,7 +580,12 @@ int ls_run_report(const struct ls_run *r, FILE *f)
 			fprintf(f, "goal %s: not reached (%s)\n", r->goal.goal->name,
 				r->goal.goal->what);
 	}
-	if (!r->events)
+	if (r->bad)
+		fprintf(f, "warning: %" PRIu64 " records do not match this lockstep's event "
+			"table (%s): rebuild %s against this build's liblockstep; the "
+			"verdict cannot be trusted\n", r->bad, r->bad_why,
+			r->o.target.argv ? r->o.target.argv[0] : "the program");
+	if (!r->events && !r->bad)
 		fprintf(f, "note: no lockstep events at all: is %s linked with liblockstep?\n",
 			r->o.target.argv ? r->o.target.argv[0] : "the program");
 	return ferror(f) ? -EIO : 0;
@@ -629,7 +674,8 @@ int ls_run_json(const struct ls_run *r, FILE *f, const char *extra)
 		ls_json_str(f, msg);
 		fputs("}", f);
 	}
-	fprintf(f, "], \"dropped\": %" PRIu64 ", \"goal\": ", ls_detect_dropped(r->d));
+	fprintf(f, "], \"dropped\": %" PRIu64 ", \"bad_records\": %" PRIu64 ", \"goal\": ",
+		ls_detect_dropped(r->d), r->bad);
 	if (r->has_goal) {
 		fputs("{\"name\": ", f);
 		ls_json_str(f, r->goal.goal->name);
@@ -649,10 +695,26 @@ int ls_run_json(const struct ls_run *r, FILE *f, const char *extra)
 	return ferror(f) ? -EIO : 0;
 }
 
+const char *ls_run_panic_line(const struct ls_run *r, size_t *len)
+{
+	for (const char *p = r->out; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : NULL) {
+		if (!strncmp(p, "panic: ", 7) || !strncmp(p, "fatal error: ", 13)) {
+			*len = strcspn(p, "\n");
+			return p;
+		}
+	}
+	return NULL;
+}
+
 int ls_run_summary(const struct ls_run *r, char *buf, size_t len)
 {
-	size_t n = ls_detect_count(r->d);
+	size_t n = ls_detect_count(r->d), plen;
+	const char *p;
 
+	/* the record holds 31 bytes of the message; the output has it all */
+	if (r->verdict == LS_VERDICT_PANIC && !r->signal &&
+	    (p = ls_run_panic_line(r, &plen)))
+		return snprintf(buf, len, "%.*s", (int)plen, p);
 	if (r->signal)
 		return snprintf(buf, len, "killed by %s (%s)", ls_signal_name(r->signal),
 				strsignal(r->signal));

@@ -27,6 +27,11 @@
  * LS_RUN_CONFIRM_MS apart, it kills the program and the verdict is
  * `deadlock`, without waiting for a timeout.
  *
+ * SIGINT, SIGTERM and SIGHUP are caught from ls_run_start() to
+ * ls_run_finish(): the loop passes the first one on to the program and kills
+ * it 2 s later, or at a second one; the verdict is then reached on what was
+ * seen (a deadlock if one is there, else `timeout`: no verdict).
+ *
  * A program killed by a signal (SIGSEGV, SIGABRT, ...) that lockstep did not
  * send died without a Go-style panic: the verdict is `panic` all the same,
  * with the signal named in the report and in the JSON findings.
@@ -35,6 +40,7 @@
 #define LS_LAB_RUNNER_H
 
 #include <limits.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -46,9 +52,10 @@
 #include "transport.h"
 
 #define LS_RUN_QUIET_MS		300
-#define LS_RUN_PERIOD_MS	1000
+#define LS_RUN_PERIOD_MS	500
 #define LS_RUN_CONFIRM_MS	500
 #define LS_RUN_CAPTURE_MAX	(4u << 20)	/* bytes of output kept */
+#define LS_RUN_NSIGS		3		/* SIGINT, SIGTERM, SIGHUP */
 
 /* Where the program's own stdout and stderr go. */
 enum ls_run_output {
@@ -88,6 +95,8 @@ struct ls_run {
 	bool			timed_out;	/* the detectors were told so */
 	uint64_t		events;		/* events seen */
 	uint64_t		lost;		/* records the transport lost */
+	uint64_t		bad;		/* records not of our event table */
+	char			bad_why[96];	/* the first one's problem */
 	double			seconds;	/* from start to the end of the stream */
 	enum ls_transport_kind	transport;	/* the one used */
 	struct ls_detect	*d;		/* the findings */
@@ -107,6 +116,8 @@ struct ls_run {
 	uint64_t		stuck_sig, stuck_since;
 	uint64_t		deadline, kill_at;
 	bool			killed;
+	bool			catching;
+	struct sigaction	old_sa[LS_RUN_NSIGS];
 };
 
 /*
@@ -118,6 +129,8 @@ int	ls_run_start(struct ls_run *r, const struct ls_run_opts *o);
 int	ls_run_loop(struct ls_run *r);
 /* One event, for front ends that poll the transport themselves. */
 int	ls_run_event(const struct ls_event *e, void *run);
+/* The same without feeding r->d, for a front end that feeds it itself. */
+int	ls_run_record(const struct ls_event *e, void *run);
 /* End the program now (it is killed); the stream still drains. */
 void	ls_run_stop(struct ls_run *r, enum ls_run_stop why);
 /* Drain, close the transport and the trace file, reach the verdict. */
@@ -138,6 +151,8 @@ int	ls_run_report(const struct ls_run *r, FILE *f);
 int	ls_run_json(const struct ls_run *r, FILE *f, const char *extra);
 /* The main finding in one line: "deadlock: a-then-b -> mutex "b" -> ...". */
 int	ls_run_summary(const struct ls_run *r, char *buf, size_t len);
+/* LS_RUN_OUT_CAPTURE: the "panic: ..." or "fatal error: ..." line it printed. */
+const char *ls_run_panic_line(const struct ls_run *r, size_t *len);
 /* "SIGSEGV" */
 const char *ls_signal_name(int sig);
 /* A JSON string, quoted and escaped. */

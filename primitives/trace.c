@@ -3,10 +3,11 @@
  * trace.c - probe emission, generated from the event table.
  *
  * For every USDT event of include/lockstep/events.h this file defines:
- *   - the USDT semaphore lockstep_<probe>_semaphore in section .probes
- *     (sys/sdt.h with _SDT_HAS_SEMAPHORES records its address in the
- *     .note.stapsdt entry; the kernel increments it while a uprobe is
- *     attached, which is what switches the probe on);
+ *   - the USDT semaphore lockstep_<probe>_semaphore, an alias of the one
+ *     shared counter ls_probe_semaphore in section .probes (sys/sdt.h with
+ *     _SDT_HAS_SEMAPHORES records its address in the .note.stapsdt entry;
+ *     the kernel increments it while a uprobe is attached, which is what
+ *     switches emission on; see trace.h for why the counter is shared);
  *   - ls__emit_<probe>(), the out-of-line body behind LS_TRACE: it fires the
  *     USDT probe (seven arguments: obj, goid, a0..a4) when a uprobe is
  *     attached, and writes a record into the in-process ring when that is on.
@@ -25,9 +26,12 @@
 
 int ls_trace_ring_on;
 
-#define LS__SEM_DEF(ID, nm, ...) \
-	volatile unsigned short lockstep_##nm##_semaphore \
-		__attribute__((section(".probes"), used));
+volatile unsigned short ls_probe_semaphore
+	__attribute__((section(".probes"), used));
+
+#define LS__SEM_DEF(ID, nm, ...)					\
+	extern volatile unsigned short lockstep_##nm##_semaphore	\
+		__attribute__((alias("ls_probe_semaphore"), used));
 LS_EVENTS_USDT(LS__SEM_DEF)
 #undef LS__SEM_DEF
 
@@ -63,8 +67,8 @@ void ls__emit_##nm(uint64_t obj, uint64_t a0, uint64_t a1, uint64_t a2,	\
 {									\
 	uint64_t goid = (uint64_t)ls_goid();				\
 									\
-	if (lockstep_##nm##_semaphore)					\
-		STAP_PROBE7(lockstep, nm, obj, goid, a0, a1, a2, a3, a4); \
+	/* a no-op unless a uprobe is attached at this very site */	\
+	STAP_PROBE7(lockstep, nm, obj, goid, a0, a1, a2, a3, a4);	\
 	if (ls_trace_ring_on)						\
 		ring_emit(LS_EV_##ID, (fl), obj, goid, a0, a1, a2, a3, a4); \
 }
@@ -73,7 +77,7 @@ LS_EVENTS_USDT(LS__EMIT_DEF)
 
 /*
  * Names travel once per tracer.  A tracer that attaches later (bpf by PID)
- * raises the OBJ_NAME semaphore; noticing that change starts a new epoch so
+ * raises the probe semaphore; noticing that change starts a new epoch so
  * that every object announces itself again on its next event.
  */
 static uint32_t trace_epoch = 1;
@@ -81,7 +85,7 @@ static unsigned short last_name_sem;
 
 void ls__announce(const void *obj, enum ls_obj_kind kind, struct ls_objname *on)
 {
-	unsigned short sem = lockstep_obj_name_semaphore;
+	unsigned short sem = ls_probe_semaphore;
 	uint32_t epoch;
 
 	if (sem != __atomic_load_n(&last_name_sem, __ATOMIC_RELAXED)) {

@@ -6,12 +6,16 @@
  *	LS_TRACE_OBJ(probe, kind, o, a0, ...)	same, and announces o's name
  *						(OBJ_NAME) once per tracer
  *
- * Cost when nobody listens: two loads and a predicted-not-taken branch.  The
- * USDT semaphore lockstep_<probe>_semaphore is raised by the kernel while a
- * uprobe is attached (libbpf, bpftrace, perf); ls_trace_ring_on is set at
- * start-up when LOCKSTEP_TRACE=shm:PATH asks for the in-process ring.  The
- * emission itself is out of line (ls__emit_<probe>, generated from
- * events.h) so that the fast paths stay small.
+ * Cost when nobody listens: one load and a predicted-not-taken branch.
+ * Every probe's USDT semaphore (lockstep_<probe>_semaphore in its
+ * .note.stapsdt entry) is an alias of ONE counter, ls_probe_semaphore: the
+ * kernel adds one to it for every uprobe attached to any of our probes
+ * (libbpf, bpftrace, perf), and the in-process ring adds one at start-up
+ * when LOCKSTEP_TRACE=shm:PATH asks for it.  Non-zero means somebody
+ * listens, and the out-of-line emission (ls__emit_<probe>, generated from
+ * events.h) fires the probe and fills the ring as needed.  Sharing the
+ * counter costs nothing when tracing is off and, when one probe is traced,
+ * only makes the others run their (unattached, no-op) probe sites.
  *
  * Building with -DLS_NO_PROBES compiles every LS_TRACE out; the benchmarks
  * use it to show that a probe nobody listens to costs nothing measurable.
@@ -27,10 +31,7 @@
 
 extern LS_HIDDEN int ls_trace_ring_on;
 
-#define LS__SEM_DECL(ID, nm, ...) \
-	extern LS_HIDDEN volatile unsigned short lockstep_##nm##_semaphore;
-LS_EVENTS_USDT(LS__SEM_DECL)
-#undef LS__SEM_DECL
+extern LS_HIDDEN volatile unsigned short ls_probe_semaphore;
 
 #define LS__EMIT_DECL(ID, nm, ...)					\
 	LS_HIDDEN void ls__emit_##nm(uint64_t obj, uint64_t a0, uint64_t a1,	\
@@ -48,9 +49,16 @@ LS_HIDDEN void ls__announce(const void *obj, enum ls_obj_kind kind,
 #ifdef LS_NO_PROBES
 #define LS_TRACE_ON(nm)	0
 #else
-#define LS_TRACE_ON(nm)	\
-	__builtin_expect(lockstep_##nm##_semaphore | ls_trace_ring_on, 0)
+#define LS_TRACE_ON(nm)	__builtin_expect(ls_probe_semaphore, 0)
 #endif
+
+/*
+ * Fast paths that fire several probes test once and emit from a cold,
+ * out-of-line function: no call (hence no stack frame) on the path nobody
+ * traces.
+ */
+#define LS_TRACE_ON2(a, b)	LS_TRACE_ON(a)
+#define LS_COLD __attribute__((cold, noinline))
 
 #define LS_TRACE(nm, obj, ...)						\
 	do {								\

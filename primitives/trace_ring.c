@@ -314,4 +314,6 @@ void ls__ring_setup_from_env(void)
 	producer_pid = (uint32_t)getpid();
 	__atomic_store_n(&producer.hdr->producer_pid, producer_pid, __ATOMIC_RELAXED);
 	__atomic_store_n(&ls_trace_ring_on, 1, __ATOMIC_RELEASE);
+	/* one more listener: every probe site now calls its emission */
+	__atomic_add_fetch(&ls_probe_semaphore, 1, __ATOMIC_RELEASE);
 }

@@ -45,8 +45,9 @@ static int gen(FILE *f)
 	      "`(obj, goid, a0, a1, a2, a3, a4)`. In a `struct ls_event` they become\n"
 	      "`obj`, `goid` and `args[0..4]`. For events marked *string*, `a1` is a\n"
 	      "pointer in the probe and the record holds up to 31 bytes of the string in\n"
-	      "`args[1..4]`. Each probe is gated by its semaphore\n"
-	      "`lockstep_<probe>_semaphore`: it costs nothing until a tracer attaches.\n\n"
+	      "`args[1..4]`. Each probe's semaphore `lockstep_<probe>_semaphore`\n"
+	      "is an alias of one shared counter: a probe costs one load and a\n"
+	      "predicted branch until a tracer attaches to any of them.\n\n"
 	      "Kernel-side events come from the BPF programs (sched_switch and futex\n"
 	      "tracepoints of the traced process); they have no USDT probe.\n\n", f);
 

@@ -248,6 +248,8 @@ TEST_TIMEOUT(bpf_losses_are_counted_and_reported, 120)
 {
 	char *prog[] = { (char *)tu_workload("name_loop"), "100000", NULL };
 	const char *opts[] = { "--transport", "bpf", "--no-kernel", "--ring-size", "4096", NULL };
+	/* the reader waits for the exit: 100000 records cannot fit in 4 KiB */
+	const char *env[] = { "LOCKSTEP_TEST_STALL_READER=1", NULL };
 	struct ls_trace_reader *rd;
 	size_t n, names, probes;
 	struct th_result r;
@@ -259,7 +261,7 @@ TEST_TIMEOUT(bpf_losses_are_counted_and_reported, 120)
 	NEED_BPF();
 	dir = tu_tmpdir();
 	ASSERT_NOT_NULL(dir);
-	ev = record(dir, "small.lst", opts, prog, &n, &r);
+	ev = record_env(dir, "small.lst", opts, prog, env, &n, &r);
 	ASSERT_NOT_NULL(ev);
 	count(ev, n, &names, &lost, &probes);
 	TH_LOG("%zu records, %zu go_name, %llu lost", n, names, (unsigned long long)lost);

@@ -20,3 +20,33 @@ TEST_EXTRA_LIBS	+= $(VIZ_A)
 .PHONY: viz-lib
 viz-lib: $(VIZ_A)
 all: $(VIZ_A)
+
+# The terminal UI: viz/ui*.c -> $(O)/libvizui.a, with ncursesw.
+#
+# Views, the loop and the entry points of viz/ui.h.  The live mode reads
+# the stream through lab/transport.h, so the archive comes before libviz.a
+# and after liblab.a on a link line; both append it with libviz.a again.
+VIZUI_SRCS	:= $(sort $(wildcard viz/ui*.c))
+VIZUI_OBJS	:= $(VIZUI_SRCS:%.c=$(O)/obj/%.o)
+VIZUI_A		:= $(O)/libvizui.a
+NCURSES_LDLIBS	:= $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncursesw)
+
+$(VIZUI_OBJS): CPPFLAGS += -Ilab
+
+$(VIZUI_A): $(VIZUI_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+
+# The commands that open the UI include viz/ui.h and viz/detect.h.
+$(O)/obj/lab/cmd_replay.o $(O)/obj/lab/cmd_top.o: CPPFLAGS += -Iviz
+
+LAB_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A)
+LAB_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS)
+TEST_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A)
+TEST_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS) -lm
+TEST_EXTRA_CPPFLAGS	+= -Iviz
+
+.PHONY: viz-ui
+viz-ui: $(VIZUI_A)
+all: $(VIZUI_A)

@@ -1352,8 +1352,15 @@ static void touch(struct actx *a, uint32_t gi)
 	}
 	if (a->g) {
 		a->g->nevents++;
-		a->g->last_id = ev->id;
-		a->g->last_obj = o ? oidx(a->st, o) : LS_NOIDX;
+		/*
+		 * A name is not a step of the algorithm: Once.Do names the
+		 * Once between its inner mutex's MUTEX_ACQUIRE and ONCE_BEGIN,
+		 * and inner_mutex() must still see the acquire.
+		 */
+		if (ev->id != LS_EV_OBJ_NAME) {
+			a->g->last_id = ev->id;
+			a->g->last_obj = o ? oidx(a->st, o) : LS_NOIDX;
+		}
 	}
 }
 

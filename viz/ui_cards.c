@@ -35,7 +35,7 @@
 /* One box of a queue. */
 struct qitem {
 	char	name[LS_EVENT_STRMAX + 8];
-	char	tag[24];
+	char	tag[32];
 	int	style, tagstyle;
 };
 
@@ -169,9 +169,9 @@ static int draw_inline(const struct ui *u, const struct ui_win *w, int y, int x,
 }
 
 static int draw_queue(const struct ui *u, const struct ui_win *w, int y, const char *label,
-		      const struct qitem *it, int n, int total, bool compact)
+		      const struct qitem *it, int n, int total, int detail)
 {
-	if (compact) {
+	if (detail != UI_CARD_FULL) {
 		draw_inline(u, w, y, 0, label, it, n, total);
 		return 1;
 	}
@@ -295,8 +295,9 @@ static int mutex_actors(const struct ui *u, const struct ui_win *w, int y,
 }
 
 static int draw_mutex(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		      bool compact)
+		      int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	const struct ls_mmutex *mu = &o->u.mu;
 	struct qitem it[QMAX];
 	char words[64], d[48];
@@ -310,7 +311,7 @@ static int draw_mutex(const struct ui *u, const struct ui_win *w, const struct l
 		}
 		holder_line(u, w, 0, x, mu, true);
 		if (n)
-			draw_queue(u, w, 1, "queue", it, n, (int)o->wq[0].n, true);
+			draw_queue(u, w, 1, "queue", it, n, (int)o->wq[0].n, UI_CARD_COMPACT);
 		return n ? 2 : 1;
 	}
 	if (mu->state_known) {
@@ -325,13 +326,13 @@ static int draw_mutex(const struct ui *u, const struct ui_win *w, const struct l
 	}
 	since(u, mu->mode_since, d, sizeof(d));
 	if (mu->starving)
-		ui_printf(w, y, 0, UI_S_ALERT, "STARVATION mode %s: Unlock hands off to the head", d);
+		ui_printf(w, y, 0, UI_S_ALERT, "STARVATION mode %s: handoff", d);
 	else
 		ui_printf(w, y, 0, UI_S_NORMAL, "normal mode%s%s", mu->mode_since ? " " : "",
 			  mu->mode_since ? d : "");
 	y++;
 	holder_line(u, w, y++, 0, mu, false);
-	y += draw_queue(u, w, y, "waiters", it, n, (int)o->wq[0].n, false);
+	y += draw_queue(u, w, y, "waiters", it, n, (int)o->wq[0].n, detail);
 	y += mutex_actors(u, w, y, o);
 	return y;
 }
@@ -358,20 +359,38 @@ static int inner_mutex(const struct ui *u, const struct ui_win *w, int y, const 
 
 /* ---- sync.RWMutex ---- */
 
-static const struct ls_mobject *rw_inner(const struct ls_mstate *st, const struct ls_mobject *o)
-{
-	const struct ls_mobject *m = obj_at(st, o->u.rw.wmutex);
+/*
+ * The sync.Mutex inside an RWMutex (w) or a Once (m): the model links it
+ * when the writer or f starts; before that, it is the mutex of the same
+ * name that lies inside the parent's struct.
+ */
+#define INNER_SPAN	64
 
-	return m ? m : ls_mstate_object(st, o->addr, LS_OBJ_MUTEX);
+static bool inside(const struct ls_mobject *m, const struct ls_mobject *p)
+{
+	return m->kind == LS_OBJ_MUTEX && m->addr > p->addr &&
+	       m->addr < p->addr + INNER_SPAN && !strcmp(m->name, p->name);
+}
+
+static const struct ls_mobject *inner_of(const struct ls_mstate *st, const struct ls_mobject *p)
+{
+	const struct ls_mobject *m = obj_at(st, p->kind == LS_OBJ_RWMUTEX ? p->u.rw.wmutex :
+					    p->u.once.mutex);
+
+	for (uint32_t i = 0; !m && i < st->no; i++)
+		if (inside(&st->o[i], p))
+			m = &st->o[i];
+	return m;
 }
 
 static int draw_rwmutex(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-			bool compact)
+			int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	const struct ls_mrw *rw = &o->u.rw;
 	struct qitem hold[QMAX], park[QMAX];
 	int nh = qitems(u, &o->hold, hold, QMAX), np = qitems(u, &o->wq[0], park, QMAX);
-	char buf[160], who[64], d[48];
+	char buf[160], who[64], d[48], *sum;
 	int y = 0, x;
 
 	for (int i = 0; i < nh; i++) {
@@ -380,14 +399,12 @@ static int draw_rwmutex(const struct ui *u, const struct ui_win *w, const struct
 			snprintf(hold[i].tag, sizeof(hold[i].tag), "%s%" PRIu64, u->gl->times,
 				 o->hold.w[i].val);
 	}
+	/* "1 reader active, writer pending: -2^30 + 1": words, then the sum */
 	ls_rw_explain(o, buf, sizeof(buf));
-	if (compact) {
-		x = ui_printf(w, 0, 0, rw->reader_count < 0 ? UI_S_WAIT : UI_S_NORMAL,
-			      "readerCount %d", rw->reader_count);
-		ui_printf(w, 0, x, UI_S_DIM, " = %s", buf);
-		x = draw_inline(u, w, 1, 0, "readers", hold, nh, (int)o->hold.n);
-		draw_inline(u, w, 1, x + 2, "parked", park, np, (int)o->wq[0].n);
-		return 2;
+	sum = strrchr(buf, ':');
+	if (sum) {
+		*sum = '\0';
+		sum += 2;
 	}
 	if (!rw->known) {
 		ui_put(w, y++, 0, UI_S_DIM, "readerCount not seen yet");
@@ -395,37 +412,46 @@ static int draw_rwmutex(const struct ui *u, const struct ui_win *w, const struct
 		x = ui_put(w, y, 0, UI_S_NORMAL, "readerCount ");
 		x = ui_printf(w, y, x, rw->reader_count < 0 ? UI_S_WAIT : UI_S_BOLD, "%d",
 			      rw->reader_count);
-		x = ui_put(w, y, x, UI_S_NORMAL, "   readerWait ");
-		ui_printf(w, y, x, UI_S_BOLD, "%d", rw->reader_wait);
+		if (sum && rw->reader_count < 0)
+			ui_printf(w, y, x, UI_S_NORMAL, " = %s", sum);
 		y++;
-		ui_printf(w, y++, 2, rw->reader_count < 0 ? UI_S_WAIT : UI_S_NORMAL, "= %s", buf);
+		ui_put(w, y++, 2, rw->reader_count < 0 ? UI_S_WAIT : UI_S_NORMAL, buf);
 	}
+	if (compact) {
+		x = draw_inline(u, w, y, 0, "readers", hold, nh, (int)o->hold.n);
+		draw_inline(u, w, y++, x + 2, "parked", park, np, (int)o->wq[0].n);
+		return y;
+	}
+	x = ui_put(w, y, 0, UI_S_NORMAL, "readerWait ");
+	x = ui_printf(w, y, x, UI_S_BOLD, "%d", rw->reader_wait);
+	ui_put(w, y++, x, UI_S_DIM, ": readers the writer still waits for");
 	if (rw->writer) {
 		gname(u, rw->writer, who, sizeof(who));
 		since(u, rw->writer_since, d, sizeof(d));
 		x = ui_put(w, y, 0, UI_S_NORMAL, "writer  ");
 		x = ui_put(w, y, x, rw->writer_active ? UI_S_SET : UI_S_WAIT, who);
-		ui_printf(w, y, x, UI_S_DIM, rw->writer_active ? " holds it %s" :
-			  " pending %s: waits for readerWait readers", d);
+		ui_printf(w, y, x, UI_S_DIM, rw->writer_active ? ", holding it %s" :
+			  ", pending %s", d);
 	} else {
 		x = ui_put(w, y, 0, UI_S_NORMAL, "writer  ");
 		ui_put(w, y, x, UI_S_DIM, "none");
 	}
 	y++;
-	y += draw_queue(u, w, y, "readers", hold, nh, (int)o->hold.n, false);
-	y += draw_queue(u, w, y, "parked", park, np, (int)o->wq[0].n, false);
-	y += inner_mutex(u, w, y, "w", rw_inner(ui_state(u), o), "writers queued:");
+	y += draw_queue(u, w, y, "readers", hold, nh, (int)o->hold.n, detail);
+	y += draw_queue(u, w, y, "parked", park, np, (int)o->wq[0].n, detail);
+	y += inner_mutex(u, w, y, "w", inner_of(ui_state(u), o), "writers queued:");
 	return y;
 }
 
 /* ---- sync.WaitGroup, sync.Cond, sync.Once ---- */
 
 static int draw_wg(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		   bool compact)
+		   int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	const struct ls_mwg *wg = &o->u.wg;
 	struct qitem it[QMAX];
-	int n = qitems(u, &o->wq[0], it, QMAX), x;
+	int n = qitems(u, &o->wq[0], it, QMAX), x, y;
 
 	x = ui_put(w, 0, 0, UI_S_NORMAL, "counter ");
 	x = ui_printf(w, 0, x, wg->counter ? UI_S_WAIT : UI_S_FREE, "%d", wg->counter);
@@ -435,18 +461,19 @@ static int draw_wg(const struct ui *u, const struct ui_win *w, const struct ls_m
 		draw_inline(u, w, 0, x + 2, "Wait:", it, n, (int)o->wq[0].n);
 		return 1;
 	}
-	draw_queue(u, w, 1, "Wait", it, n, (int)o->wq[0].n, false);
-	ui_printf(w, n ? 4 : 2, 0, UI_S_DIM, "Wait returns when the counter is 0 (%" PRIu64
+	y = 1 + draw_queue(u, w, 1, "Wait", it, n, (int)o->wq[0].n, detail);
+	ui_printf(w, y++, 0, UI_S_DIM, "Wait returns when the counter is 0 (%" PRIu64
 		  " release%s)", wg->releases, wg->releases == 1 ? "" : "s");
-	return n ? 5 : 3;
+	return y;
 }
 
 static int draw_cond(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		     bool compact)
+		     int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	const struct ls_mcond *c = &o->u.cond;
 	struct qitem it[QMAX];
-	int n = qitems(u, &o->wq[0], it, QMAX), x;
+	int n = qitems(u, &o->wq[0], it, QMAX), x, y;
 
 	for (int i = 0; i < n; i++)
 		snprintf(it[i].tag, sizeof(it[i].tag), "#%" PRIu64, o->wq[0].w[i].val);
@@ -456,17 +483,18 @@ static int draw_cond(const struct ui *u, const struct ui_win *w, const struct ls
 		return 1;
 	}
 	ui_printf(w, 0, x, UI_S_DIM, " (%u waiting)", c->wait - c->notify);
-	draw_queue(u, w, 1, "Wait", it, n, (int)o->wq[0].n, false);
-	ui_printf(w, n ? 4 : 2, 0, UI_S_DIM, "%" PRIu64 " Signal, %" PRIu64 " Broadcast",
+	y = 1 + draw_queue(u, w, 1, "Wait", it, n, (int)o->wq[0].n, detail);
+	ui_printf(w, y++, 0, UI_S_DIM, "%" PRIu64 " Signal, %" PRIu64 " Broadcast",
 		  c->signals, c->broadcasts);
-	return n ? 5 : 3;
+	return y;
 }
 
 static int draw_once(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		     bool compact)
+		     int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	const struct ls_monce *once = &o->u.once;
-	const struct ls_mobject *m = obj_at(ui_state(u), once->mutex);
+	const struct ls_mobject *m = inner_of(ui_state(u), o);
 	char who[64];
 	int x = ui_put(w, 0, 0, UI_S_NORMAL, "state ");
 
@@ -593,9 +621,12 @@ static int draw_ring(const struct ui *u, const struct ui_win *w, int y,
 		ui_fill(w, y + 1, x, 1, gl->v, UI_S_NORMAL);
 		ui_fill(w, y + 2, x, 1, i == first ? gl->bl : gl->btee, UI_S_NORMAL);
 		if (full) {
+			int vw;
+
+			/* centred, so that the arrow below points at it */
 			slot_text(o, o->slot_val[i], v, sizeof(v));
-			ui_putw(w, y + 1, x + 1 + sw - (ui_strwidth(v) < sw ? ui_strwidth(v) : sw),
-				sw, style, v);
+			vw = ui_strwidth(v) < sw ? ui_strwidth(v) : sw;
+			ui_putw(w, y + 1, x + 1 + (sw - vw + 1) / 2, sw, style, v);
 		}
 		if (i == ch->recvx)
 			rx = x + 1 + sw / 2;
@@ -633,8 +664,9 @@ static int chan_queue(const struct ui *u, const struct ls_mobject *o, int q, str
 }
 
 static int draw_chan(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		     bool compact)
+		     int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	const struct ls_mchan *ch = &o->u.ch;
 	struct qitem rq[QMAX], sq[QMAX];
 	int nr = chan_queue(u, o, 0, rq), ns = chan_queue(u, o, 1, sq);
@@ -679,8 +711,8 @@ static int draw_chan(const struct ui *u, const struct ui_win *w, const struct ls
 		       "timer channel: the runtime sends when it fires" :
 		       "unbuffered: a send meets a receive, no slot");
 	}
-	y += draw_queue(u, w, y, "recvq", rq, nr, (int)o->wq[0].n, false);
-	y += draw_queue(u, w, y, "sendq", sq, ns, (int)o->wq[1].n, false);
+	y += draw_queue(u, w, y, "recvq", rq, nr, (int)o->wq[0].n, detail);
+	y += draw_queue(u, w, y, "sendq", sq, ns, (int)o->wq[1].n, detail);
 	return y;
 }
 
@@ -709,8 +741,9 @@ static int draw_last(const struct ui *u, const struct ui_win *w, int y,
 }
 
 static int draw_other(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		      bool compact)
+		      int detail)
 {
+	bool compact = detail == UI_CARD_COMPACT;
 	struct qitem it[QMAX], hold[QMAX];
 	int n = qitems(u, &o->wq[0], it, QMAX), nh = qitems(u, &o->hold, hold, QMAX);
 	int y = 0;
@@ -725,16 +758,16 @@ static int draw_other(const struct ui *u, const struct ui_win *w, const struct l
 			snprintf(it[i].tag, sizeof(it[i].tag), "wants %" PRIu64, o->wq[0].w[i].val);
 		ui_printf(w, y++, 0, UI_S_NORMAL, "tokens held %" PRId64 " of %" PRId64,
 			  o->u.sem.cur, o->u.sem.size);
-		y += draw_queue(u, w, y, "holders", hold, nh, (int)o->hold.n, compact);
+		y += draw_queue(u, w, y, "holders", hold, nh, (int)o->hold.n, detail);
 		if (!compact)
-			y += draw_queue(u, w, y, "waiters", it, n, (int)o->wq[0].n, false);
+			y += draw_queue(u, w, y, "waiters", it, n, (int)o->wq[0].n, detail);
 		return y;
 	case LS_OBJ_BARRIER:
 		ui_printf(w, y++, 0, o->u.bar.broken ? UI_S_ALERT : UI_S_NORMAL,
 			  "arrived %" PRId64 " of %" PRId64 ", generation %" PRId64 "%s",
 			  o->u.bar.arrived, o->u.bar.parties, o->u.bar.generation,
 			  o->u.bar.broken ? ", BROKEN" : "");
-		return y + draw_queue(u, w, y, "waiting", it, n, (int)o->wq[0].n, compact);
+		return y + draw_queue(u, w, y, "waiting", it, n, (int)o->wq[0].n, detail);
 	case LS_OBJ_CTX:
 		ui_printf(w, y++, 0, o->u.ctx.cancelled ? UI_S_ALERT : UI_S_NORMAL, "%s, %s",
 			  o->u.ctx.ctx_kind < 4 ? ctx_kind[o->u.ctx.ctx_kind] : "context",
@@ -748,7 +781,7 @@ static int draw_other(const struct ui *u, const struct ui_win *w, const struct l
 		break;
 	default:
 		if (n)
-			y += draw_queue(u, w, y, "waiting", it, n, (int)o->wq[0].n, compact);
+			y += draw_queue(u, w, y, "waiting", it, n, (int)o->wq[0].n, detail);
 	}
 	if (!compact || !y)
 		y += draw_last(u, w, y, o, compact);
@@ -756,16 +789,16 @@ static int draw_other(const struct ui *u, const struct ui_win *w, const struct l
 }
 
 static int draw_body(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		     bool compact)
+		     int detail)
 {
-	switch (o->kind) {
-	case LS_OBJ_MUTEX:	return draw_mutex(u, w, o, compact);
-	case LS_OBJ_RWMUTEX:	return draw_rwmutex(u, w, o, compact);
-	case LS_OBJ_WAITGROUP:	return draw_wg(u, w, o, compact);
-	case LS_OBJ_COND:	return draw_cond(u, w, o, compact);
-	case LS_OBJ_ONCE:	return draw_once(u, w, o, compact);
-	case LS_OBJ_CHAN:	return draw_chan(u, w, o, compact);
-	default:		return draw_other(u, w, o, compact);
+		switch (o->kind) {
+	case LS_OBJ_MUTEX:	return draw_mutex(u, w, o, detail);
+	case LS_OBJ_RWMUTEX:	return draw_rwmutex(u, w, o, detail);
+	case LS_OBJ_WAITGROUP:	return draw_wg(u, w, o, detail);
+	case LS_OBJ_COND:	return draw_cond(u, w, o, detail);
+	case LS_OBJ_ONCE:	return draw_once(u, w, o, detail);
+	case LS_OBJ_CHAN:	return draw_chan(u, w, o, detail);
+	default:		return draw_other(u, w, o, detail);
 	}
 }
 
@@ -781,14 +814,24 @@ bool ui_has_card(const struct ls_mstate *st, const struct ls_mobject *o)
 	p = obj_at(st, o->u.mu.parent);
 	if (p && (p->kind == LS_OBJ_RWMUTEX || p->kind == LS_OBJ_ONCE))
 		return false;
-	return !ls_mstate_object(st, o->addr, LS_OBJ_RWMUTEX);
+	if (!o->name[0])
+		return true;
+	/* not linked yet: a parent a few aligned words before it */
+	for (uint64_t off = 4; off < INNER_SPAN && off <= o->addr; off += 4) {
+		p = ls_mstate_object(st, o->addr - off, LS_OBJ_RWMUTEX);
+		if (!p)
+			p = ls_mstate_object(st, o->addr - off, LS_OBJ_ONCE);
+		if (p && inside(o, p))
+			return false;
+	}
+	return true;
 }
 
-int ui_card_height(const struct ui *u, const struct ls_mobject *o, int w, bool compact)
+int ui_card_height(const struct ui *u, const struct ls_mobject *o, int w, int detail)
 {
-	struct ui_win m = { NULL, 0, 0, 1000, w - 2 };
+	struct ui_win m = { NULL, 0, 0, 1000, w - 3 };
 
-	return draw_body(u, &m, o, compact) + 2;
+	return draw_body(u, &m, o, detail) + 2;
 }
 
 /* The word in the card's top-right corner. */
@@ -833,7 +876,7 @@ static const char *card_tag(const struct ls_mobject *o, int *style)
 }
 
 void ui_card_draw(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		  bool compact)
+		  int detail)
 {
 	const struct ls_mstate *st = ui_state(u);
 	const struct ls_event *cur = ui_pos(u) ? ls_model_event(u->m, ui_pos(u) - 1) : NULL;
@@ -853,10 +896,13 @@ void ui_card_draw(const struct ui *u, const struct ui_win *w, const struct ls_mo
 			 current ? " " : "", ls_model_kind_str(o->kind), o->addr,
 			 focused && u->follow ? " [follow]" : "");
 	tag = card_tag(o, &tagstyle);
-	ui_box_title(w, u->gl, focused ? UI_S_FOCUS : UI_S_NORMAL, title,
+	/* the focused card: heavy lines, so it shows without colour too */
+	ui_box_title(w, !focused ? u->gl : u->gl == &ui_glyphs_utf8 ? &ui_glyphs_utf8_heavy :
+		     &ui_glyphs_ascii_heavy, focused ? UI_S_FOCUS : UI_S_NORMAL, title,
 		     current ? UI_S_HOT : focused ? UI_S_FOCUS : UI_S_BOLD, tag, tagstyle);
-	in = ui_inner(w);
-	draw_body(u, &in, o, compact);
+	/* one column of air on the left */
+	in = ui_sub(w, 1, 2, w->h - 2, w->w - 3);
+	draw_body(u, &in, o, detail);
 }
 
 /* ---- instrumented variables ---- */

@@ -33,6 +33,25 @@ const struct ui_glyphs ui_glyphs_utf8 = {
 	.sep = "\u2502", .parked = "\u2016", .exited = "\u2715", .hand = "\u21d2",
 };
 
+/* Focused cards: the same with heavy lines. */
+const struct ui_glyphs ui_glyphs_utf8_heavy = {
+	.h = 0x2501, .v = 0x2503, .tl = 0x250f, .tr = 0x2513, .bl = 0x2517,
+	.br = 0x251b, .ltee = 0x2523, .rtee = 0x252b, .ttee = 0x2533, .btee = 0x253b,
+	.rarr = "\u2192", .larr = "\u2190", .uarr = "\u2191", .dot = "\u00b7",
+	.play = "\u25b6", .pause = "\u275a\u275a", .stop = "\u25a0", .bullet = "\u25cf",
+	.ellip = "\u2026", .lifo = "\u21ba", .times = "\u00d7", .cycle = "\u21bb",
+	.sep = "\u2502", .parked = "\u2016", .exited = "\u2715", .hand = "\u21d2",
+};
+
+const struct ui_glyphs ui_glyphs_ascii_heavy = {
+	.h = '=', .v = '#', .tl = '#', .tr = '#', .bl = '#', .br = '#',
+	.ltee = '#', .rtee = '#', .ttee = '#', .btee = '#',
+	.rarr = "->", .larr = "<-", .uarr = "^", .dot = ".", .play = ">",
+	.pause = "||", .stop = "#", .bullet = "*", .ellip = "~", .lifo = "@",
+	.times = "x", .cycle = "@", .sep = "|", .parked = "=", .exited = "x",
+	.hand = "=>",
+};
+
 const struct ui_glyphs ui_glyphs_ascii = {
 	.h = '-', .v = '|', .tl = '+', .tr = '+', .bl = '+', .br = '+',
 	.ltee = '+', .rtee = '+', .ttee = '+', .btee = '+',
@@ -164,7 +183,8 @@ static uint32_t safe_cp(uint32_t cp, bool ascii)
 		return '?';
 	/* Box drawing, arrows and the like are ours and single width. */
 	if ((cp >= 0x2190 && cp <= 0x21ff) || (cp >= 0x2500 && cp <= 0x25ff) ||
-	    (cp >= 0x2700 && cp <= 0x27bf) || cp == 0x2016 || cp == 0x2026)
+	    (cp >= 0x2700 && cp <= 0x27bf) || cp == 0x2016 || cp == 0x2026 ||
+	    cp == 0xb7 || cp == 0xd7)
 		return cp;
 	return wcwidth((wchar_t)cp) == 1 ? cp : '?';
 }
@@ -240,7 +260,12 @@ int ui_putw(const struct ui_win *w, int y, int x, int maxw, int style, const cha
 	const unsigned char *p = (const unsigned char *)s;
 	size_t n = strlen(s), used;
 	int width = ui_strwidth(s), col = 0;
-	bool cut = maxw >= 0 && width > maxw;
+	bool cut;
+
+	/* Cut at the window's edge too, and say so with an ellipsis. */
+	if (x >= 0 && x < w->w && (maxw < 0 || maxw > w->w - x))
+		maxw = w->w - x;
+	cut = maxw >= 0 && width > maxw;
 
 	while (n) {
 		uint32_t cp = utf8_decode(p, n, &used);

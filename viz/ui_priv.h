@@ -77,6 +77,7 @@ struct ui_glyphs {
 };
 
 extern const struct ui_glyphs ui_glyphs_utf8, ui_glyphs_ascii;
+extern const struct ui_glyphs ui_glyphs_utf8_heavy, ui_glyphs_ascii_heavy;
 
 int	ui_grid_resize(struct ui_grid *g, int w, int h);
 void	ui_grid_free(struct ui_grid *g);
@@ -252,10 +253,13 @@ const char *ui_note(const struct ui *u);
 
 /* An object gets a card (inner mutexes of RWMutex and Once do not). */
 bool	ui_has_card(const struct ls_mstate *st, const struct ls_mobject *o);
-/* Lines a card takes inside its box, and drawing it (into w's box). */
-int	ui_card_height(const struct ui *u, const struct ls_mobject *o, int w, bool compact);
+/* How much a card says: a line or two; all, queues on one line; all. */
+enum { UI_CARD_COMPACT = 0, UI_CARD_INLINE, UI_CARD_FULL };
+
+/* Rows a card takes, box included, w columns wide; drawing it into w. */
+int	ui_card_height(const struct ui *u, const struct ls_mobject *o, int w, int detail);
 void	ui_card_draw(const struct ui *u, const struct ui_win *w, const struct ls_mobject *o,
-		     bool compact);
+		     int detail);
 /* The variables card (MEM_* events), if any. */
 int	ui_vars_height(const struct ui *u, int w);
 void	ui_vars_draw(const struct ui *u, const struct ui_win *w);

@@ -204,15 +204,24 @@ static void lock_slow(struct ls_mutex *m, enum ls_wait_reason reason,
 	ls_race_acquire(m);
 }
 
-/* The uncontended case: one CAS, and two probes that are off by default. */
+static LS_COLD void trace_lock_fast(struct ls_mutex *m)
+{
+	MTRACE(mutex_state, m, 0, LOCKED, LS_MUTEX_OP_LOCK_FAST);
+	MTRACE(mutex_acquire, m, LOCKED, 0, LS_ACQ_FAST);
+}
+
+/*
+ * The uncontended case: one CAS, and one test of the two probes it would
+ * fire (both off unless a tracer listens).
+ */
 static inline bool lock_fast(struct ls_mutex *m)
 {
 	int32_t old = 0;
 
 	if (__builtin_expect(!cas_state(m, &old, LOCKED), 0))
 		return false;
-	MTRACE(mutex_state, m, 0, LOCKED, LS_MUTEX_OP_LOCK_FAST);
-	MTRACE(mutex_acquire, m, LOCKED, 0, LS_ACQ_FAST);
+	if (LS_TRACE_ON2(mutex_state, mutex_acquire))
+		trace_lock_fast(m);
 	ls_race_acquire(m);
 	return true;
 }
@@ -245,10 +254,12 @@ bool ls_mutex_trylock(struct ls_mutex *m)
 	return true;
 }
 
-static void unlock_slow(struct ls_mutex *m, int32_t new)
+/* Out of line, as Go keeps unlockSlow: the fast path stays frameless. */
+static __attribute__((noinline)) void unlock_slow(struct ls_mutex *m, int32_t new)
 {
 	int32_t old;
 
+	MTRACE(mutex_state, m, new + LOCKED, new, LS_MUTEX_OP_UNLOCK);
 	if (!((new + LOCKED) & LOCKED))
 		ls__die(0, "sync: unlock of unlocked mutex");
 	MTRACE(mutex_unlock, m, new);
@@ -282,16 +293,22 @@ static void unlock_slow(struct ls_mutex *m, int32_t new)
 	}
 }
 
+static LS_COLD void trace_unlock_fast(struct ls_mutex *m)
+{
+	MTRACE(mutex_state, m, LOCKED, 0, LS_MUTEX_OP_UNLOCK);
+	MTRACE(mutex_unlock, m, 0);
+}
+
 void ls_mutex_unlock(struct ls_mutex *m)
 {
 	int32_t new;
 
 	ls_race_release(m);
 	new = __atomic_add_fetch(&m->state, -LOCKED, __ATOMIC_SEQ_CST);
-	MTRACE(mutex_state, m, new + LOCKED, new, LS_MUTEX_OP_UNLOCK);
 	if (__builtin_expect(new != 0, 0)) {
 		unlock_slow(m, new);
 		return;
 	}
-	MTRACE(mutex_unlock, m, new);
+	if (LS_TRACE_ON2(mutex_state, mutex_unlock))
+		trace_unlock_fast(m);
 }

@@ -1,0 +1,331 @@
+// SPDX-License-Identifier: MIT
+/*
+ * cmd_replay.c - `lockstep replay FILE`: a recorded trace in the UI, or,
+ * with --no-ui, the detectors' report and the final state as text.
+ *
+ * The whole file is read first (the reader checks every record; a bad file
+ * stops here with its one line, before the terminal is touched), into the
+ * model's timeline and through the detectors, then the UI moves through it.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <locale.h>
+#include <langinfo.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include "cmd.h"
+#include "detect.h"
+#include "export.h"
+#include "model.h"
+#include "tracefile.h"
+#include "ui.h"
+
+static const char replay_usage[] =
+	"usage: lockstep replay FILE [OPTIONS]\n"
+	"\n"
+	"Play a trace file (from 'lockstep record', or JSON lines from 'lockstep\n"
+	"export') in the terminal UI: the objects drawn as cards, the goroutines,\n"
+	"the events explained one by one, and the detectors' verdict.  Keys: space\n"
+	"pauses, n/p step, g/G jump, +/- speed, Tab focus, f follow, / filter,\n"
+	"? help (every key), q quit.  docs/ui.md describes every screen.\n"
+	"\n"
+	"options:\n"
+	"  --no-ui            no UI: print the detectors' report and the state at\n"
+	"                     the end (or at --at), and exit with the verdict's status\n"
+	"  --at N             start at event N (the state after N events)\n"
+	"  --paused           start paused\n"
+	"  --speed N          events per second to start with (default 20)\n"
+	"  --ascii            ASCII boxes and arrows (the default when the locale is\n"
+	"                     not UTF-8)\n"
+	"  --mono             no colours (also when NO_COLOR is set)\n"
+	"  --width N          --no-ui: width of the state (default $COLUMNS, or 100)\n"
+	"  --bench            measure: replay the whole trace at full speed into a\n"
+	"                     virtual screen, print frames per second and memory\n"
+	"  --size COLSxROWS   --bench: the virtual screen (default 80x24)\n"
+	"  -h, --help         this text\n"
+	"\n"
+	"Exit status: with --no-ui the verdict's (0 ok, 10 deadlock, 11 leak,\n"
+	"12 potential-deadlock, 13 race, 14 panic); else 0; 1 on errors (a bad\n"
+	"trace file, no terminal); 2 on usage errors.\n";
+
+enum {
+	OPT_NO_UI = 0x2000, OPT_AT, OPT_PAUSED, OPT_SPEED, OPT_ASCII, OPT_MONO,
+	OPT_WIDTH, OPT_BENCH, OPT_SIZE,
+};
+
+struct replay_opts {
+	const char	*file;
+	bool		no_ui, bench;
+	int64_t		at;
+	int		width, cols, rows;
+	struct ls_ui_opts ui;
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
+}
+
+static int parse_num(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno || end == s || *end || *out < lo || *out > hi ? -EINVAL : 0;
+}
+
+static int parse_args(int argc, char **argv, struct replay_opts *r)
+{
+	static const struct option longopts[] = {
+		{ "no-ui", no_argument, NULL, OPT_NO_UI },
+		{ "at", required_argument, NULL, OPT_AT },
+		{ "paused", no_argument, NULL, OPT_PAUSED },
+		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "mono", no_argument, NULL, OPT_MONO },
+		{ "width", required_argument, NULL, OPT_WIDTH },
+		{ "bench", no_argument, NULL, OPT_BENCH },
+		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long long v;
+	int opt;
+
+	optind = 1;
+	while ((opt = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (opt) {
+		case 'h':
+			fputs(replay_usage, stdout);
+			return 1;
+		case OPT_NO_UI:
+			r->no_ui = true;
+			break;
+		case OPT_AT:
+			if (parse_num(optarg, 0, INT64_MAX, &v))
+				return ls_usage_error("replay", "--at %s: expected an event number",
+						      optarg);
+			r->at = v;
+			break;
+		case OPT_PAUSED:
+			r->ui.paused = true;
+			break;
+		case OPT_SPEED:
+			if (parse_num(optarg, 1, 100000000, &v))
+				return ls_usage_error("replay", "--speed %s: expected events per"
+						      " second", optarg);
+			r->ui.speed = (uint32_t)v;
+			break;
+		case OPT_ASCII:
+			r->ui.ascii = true;
+			break;
+		case OPT_MONO:
+			r->ui.mono = true;
+			break;
+		case OPT_WIDTH:
+			if (parse_num(optarg, 40, 1000, &v))
+				return ls_usage_error("replay", "--width %s: expected 40..1000",
+						      optarg);
+			r->width = (int)v;
+			break;
+		case OPT_BENCH:
+			r->bench = true;
+			break;
+		case OPT_SIZE:
+			if (sscanf(optarg, "%dx%d", &r->cols, &r->rows) != 2 || r->cols < 20 ||
+			    r->rows < 5 || r->cols > 1000 || r->rows > 1000)
+				return ls_usage_error("replay", "--size %s: expected COLSxROWS,"
+						      " e.g. 200x60", optarg);
+			break;
+		default:
+			return ls_usage_error("replay", "bad option");
+		}
+	}
+	if (optind >= argc)
+		return ls_usage_error("replay", "no trace file");
+	r->file = argv[optind++];
+	if (optind < argc)
+		return ls_usage_error("replay", "unexpected argument '%s'", argv[optind]);
+	if (r->no_ui && r->bench)
+		return ls_usage_error("replay", "--bench draws: it does not go with --no-ui");
+	return 0;
+}
+
+/* JSON lines start with '{'; anything else is a trace file. */
+static bool looks_like_jsonl(const char *path)
+{
+	FILE *f = fopen(path, "re");
+	int c;
+
+	if (!f)
+		return false;
+	do
+		c = fgetc(f);
+	while (c == ' ' || c == '\t' || c == '\n' || c == '\r');
+	fclose(f);
+	return c == '{';
+}
+
+/* Every record into the model's timeline and through the detectors. */
+static int load(const char *path, struct ls_model *m, struct ls_detect *d)
+{
+	struct ls_trace_reader *tr = NULL;
+	struct ls_jsonl_reader *jr = NULL;
+	struct ls_event e;
+	char err[800];
+	int ret;
+
+	if (looks_like_jsonl(path))
+		ret = ls_jsonl_reader_open(&jr, path, err, sizeof(err));
+	else
+		ret = ls_trace_reader_open(&tr, path, err, sizeof(err));
+	if (ret) {
+		ls_error("%s", err);
+		return ret;
+	}
+	while ((ret = tr ? ls_trace_reader_next(tr, &e) : ls_jsonl_reader_next(jr, &e)) > 0) {
+		ret = ls_model_push(m, &e);
+		if (ret) {
+			ls_error("%s: %s", path, strerror(-ret));
+			break;
+		}
+		ls_detect_feed(d, &e);
+	}
+	if (ret < 0 && ret != -ENOMEM)
+		ls_error("%s", tr ? ls_trace_reader_error(tr) : ls_jsonl_reader_error(jr));
+	ls_trace_reader_close(tr);
+	ls_jsonl_reader_close(jr);
+	if (!ret)
+		ls_detect_finish(d, 0);
+	return ret;
+}
+
+static int text_width(int width)
+{
+	const char *c = getenv("COLUMNS");
+	int v;
+
+	if (width)
+		return width;
+	v = c ? atoi(c) : 0;
+	return v >= 40 && v <= 1000 ? v : 100;
+}
+
+static bool utf8_locale(void)
+{
+	const char *cs;
+
+	setlocale(LC_ALL, "");
+	cs = nl_langinfo(CODESET);
+	return cs && !strcmp(cs, "UTF-8");
+}
+
+static int no_ui(struct replay_opts *r, struct ls_model *m, struct ls_detect *d)
+{
+	uint64_t count = ls_model_count(m), at = r->at >= 0 && (uint64_t)r->at < count ?
+						  (uint64_t)r->at : count;
+	enum ls_verdict v = ls_detect_verdict(d);
+
+	ls_detect_report(d, stdout);
+	printf("\nstate after event %llu of %llu%s:\n", (unsigned long long)at,
+	       (unsigned long long)count, at == count ? " (the end of the trace)" : "");
+	if (ls_model_seek(m, at) ||
+	    ls_ui_print_state(m, text_width(r->width), r->ui.ascii || !utf8_locale(), stdout)) {
+		ls_error("%s: cannot build the state", r->file);
+		return 1;
+	}
+	if (fflush(stdout))
+		return 1;
+	return ls_verdict_exit(v);
+}
+
+static int bench(struct replay_opts *r, struct ls_model *m, struct ls_detect *d,
+		 uint64_t load_ns)
+{
+	struct ls_ui_stats s = { 0 };
+	struct rusage ru;
+	double secs;
+	int err;
+
+	r->ui.bench = true;
+	r->ui.bench_cols = r->cols;
+	r->ui.bench_rows = r->rows;
+	r->ui.stats = &s;
+	r->ui.at = 0;
+	r->ui.detect = d;
+	err = ls_ui_replay(m, &r->ui);
+	if (err) {
+		ls_error("bench: %s", strerror(-err));
+		return 1;
+	}
+	getrusage(RUSAGE_SELF, &ru);
+	secs = s.ns / 1e9;
+	printf("trace     %s: %llu events, loaded in %.2f s\n", r->file,
+	       (unsigned long long)ls_model_count(m), load_ns / 1e9);
+	printf("replay    %llu events at full speed on a %dx%d screen in %.2f s: "
+	       "%.0f events/s\n", (unsigned long long)s.events, r->cols ? r->cols : 80,
+	       r->rows ? r->rows : 24, secs, secs > 0 ? s.events / secs : 0.0);
+	printf("frames    %llu: %.1f frames/s, slowest %.1f ms, drawing %.2f ms a frame\n",
+	       (unsigned long long)s.frames, secs > 0 ? s.frames / secs : 0.0,
+	       s.max_frame_ns / 1e6, s.frames ? s.draw_ns / 1e6 / (double)s.frames : 0.0);
+	printf("memory    peak RSS %.1f MiB; model %.1f MiB (timeline and snapshots, one "
+	       "every %u events)\n", ru.ru_maxrss / 1024.0, ls_model_mem(m) / 1048576.0,
+	       ls_model_snapshot_every(m));
+	return 0;
+}
+
+int cmd_replay(int argc, char **argv)
+{
+	struct replay_opts r = { .at = -1 };
+	struct ls_model *m;
+	struct ls_detect *d;
+	uint64_t t0;
+	int ret;
+
+	ret = parse_args(argc, argv, &r);
+	if (ret)
+		return ret == 1 ? 0 : ret;
+	m = ls_model_new(NULL);
+	d = ls_detect_new(NULL);
+	if (!m || !d) {
+		ls_error("out of memory");
+		ret = 1;
+		goto out;
+	}
+	ls_model_set_follow(m, false);
+	t0 = now_ns();
+	if (load(r.file, m, d)) {
+		ret = 1;
+		goto out;
+	}
+	if (r.no_ui) {
+		ret = no_ui(&r, m, d);
+		goto out;
+	}
+	if (r.bench) {
+		ret = bench(&r, m, d, now_ns() - t0);
+		goto out;
+	}
+	r.ui.title = r.file;
+	r.ui.detect = d;
+	r.ui.at = r.at;
+	ret = ls_ui_replay(m, &r.ui);
+	if (ret == -ENOTTY)
+		ls_error("the UI needs a terminal (stdin and stdout); try --no-ui");
+	else if (ret && ret != -EINTR)
+		ls_error("replay: %s", strerror(-ret));
+	ret = ret == -EINTR ? 130 : ret ? 1 : 0;
+out:
+	ls_detect_free(d);
+	ls_model_free(m);
+	return ret;
+}
