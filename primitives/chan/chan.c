@@ -361,12 +361,39 @@ static void park_forever(enum ls_wait_reason reason)
 	ls__die(0, "unreachable");
 }
 
-static bool chansend(struct ls_chan *c, const void *ep, bool block)
+/*
+ * Called with c->lock held: queue on sendq and park until a receiver takes
+ * the value (or close wakes us).  Out of line so that the waiter record
+ * (and its zeroing) costs nothing on the paths that do not block.
+ */
+static __attribute__((noinline)) void chansend_park(struct ls_chan *c, const void *ep)
 {
 	struct chan_waiter me = { 0 };
-	struct ls_sudog *mysg = &me.sg, *sg;
-	size_t elemsize;
-	struct ls_g *gp;
+	struct ls_sudog *mysg = &me.sg;
+	struct ls_g *gp = ls__getg();
+	size_t elemsize = c->elemsize;	/* c is not touched once we are woken */
+
+	mysg->g = gp;
+	mysg->addr = c;
+	mysg->elem = (void *)ep;
+	gp->param = NULL;
+	ls__waitq_enqueue(&c->sendq, mysg);
+	LS_TRACE_OBJ(chan_park, LS_OBJ_CHAN, c, 0, c->qcount, c->sendq.len,
+		     c->recvq.len, first8(ep, c->elemsize));
+	ls__gopark(ls__unlock_cb, &c->lock, LS_WAIT_CHAN_SEND, LS_OBJ_CHAN, c,
+		   c->on.name);
+	gp->param = NULL;
+	if (!mysg->success) {
+		if (!CHAN_LOAD(c->closed))
+			ls__die(0, "chansend: spurious wakeup");
+		ls__die(1, "send on closed channel");
+	}
+	ls__chan_trace_woken(c, elemsize, LS_SEND, &me, ep);
+}
+
+static bool chansend(struct ls_chan *c, const void *ep, bool block)
+{
+	struct ls_sudog *sg;
 
 	if (!c) {
 		if (!block)
@@ -395,25 +422,7 @@ static bool chansend(struct ls_chan *c, const void *ep, bool block)
 		ls__unlock(&c->lock);
 		return false;
 	}
-
-	gp = ls__getg();
-	elemsize = c->elemsize;	/* c is not touched once we are woken */
-	mysg->g = gp;
-	mysg->addr = c;
-	mysg->elem = (void *)ep;
-	gp->param = NULL;
-	ls__waitq_enqueue(&c->sendq, mysg);
-	LS_TRACE_OBJ(chan_park, LS_OBJ_CHAN, c, 0, c->qcount, c->sendq.len,
-		     c->recvq.len, first8(ep, c->elemsize));
-	ls__gopark(ls__unlock_cb, &c->lock, LS_WAIT_CHAN_SEND, LS_OBJ_CHAN, c,
-		   c->on.name);
-	gp->param = NULL;
-	if (!mysg->success) {
-		if (!CHAN_LOAD(c->closed))
-			ls__die(0, "chansend: spurious wakeup");
-		ls__die(1, "send on closed channel");
-	}
-	ls__chan_trace_woken(c, elemsize, LS_SEND, &me, ep);
+	chansend_park(c, ep);
 	return true;
 }
 
@@ -424,6 +433,9 @@ void ls_chan_send(struct ls_chan *c, const void *elem)
 
 bool ls_chan_trysend(struct ls_chan *c, const void *elem)
 {
+	/* The lock-free fast fail (selectnbsend), without chansend's frame. */
+	if (!c || (!CHAN_LOAD(c->closed) && chan_full(c)))
+		return false;
 	return chansend(c, elem, false);
 }
 
@@ -439,12 +451,31 @@ static bool chan_empty(struct ls_chan *c)
 
 enum { RECV_NONE = -1, RECV_CLOSED = 0, RECV_OK = 1 };
 
-static int chanrecv(struct ls_chan *c, void *ep, bool block)
+/* Called with c->lock held: queue on recvq and park (see chansend_park). */
+static __attribute__((noinline)) int chanrecv_park(struct ls_chan *c, void *ep)
 {
 	struct chan_waiter me = { 0 };
-	struct ls_sudog *mysg = &me.sg, *sg;
-	size_t elemsize;
-	struct ls_g *gp;
+	struct ls_sudog *mysg = &me.sg;
+	struct ls_g *gp = ls__getg();
+	size_t elemsize = c->elemsize;	/* c is not touched once we are woken */
+
+	mysg->g = gp;
+	mysg->addr = c;
+	mysg->elem = ep;
+	gp->param = NULL;
+	ls__waitq_enqueue(&c->recvq, mysg);
+	LS_TRACE_OBJ(chan_park, LS_OBJ_CHAN, c, 1, c->qcount, c->sendq.len,
+		     c->recvq.len, 0);
+	ls__gopark(ls__unlock_cb, &c->lock, LS_WAIT_CHAN_RECV, LS_OBJ_CHAN, c,
+		   c->on.name);
+	gp->param = NULL;
+	ls__chan_trace_woken(c, elemsize, LS_RECV, &me, ep);
+	return mysg->success ? RECV_OK : RECV_CLOSED;
+}
+
+static int chanrecv(struct ls_chan *c, void *ep, bool block)
+{
+	struct ls_sudog *sg;
 
 	if (!c) {
 		if (!block)
@@ -481,21 +512,7 @@ static int chanrecv(struct ls_chan *c, void *ep, bool block)
 		ls__unlock(&c->lock);
 		return RECV_NONE;
 	}
-
-	gp = ls__getg();
-	elemsize = c->elemsize;	/* c is not touched once we are woken */
-	mysg->g = gp;
-	mysg->addr = c;
-	mysg->elem = ep;
-	gp->param = NULL;
-	ls__waitq_enqueue(&c->recvq, mysg);
-	LS_TRACE_OBJ(chan_park, LS_OBJ_CHAN, c, 1, c->qcount, c->sendq.len,
-		     c->recvq.len, 0);
-	ls__gopark(ls__unlock_cb, &c->lock, LS_WAIT_CHAN_RECV, LS_OBJ_CHAN, c,
-		   c->on.name);
-	gp->param = NULL;
-	ls__chan_trace_woken(c, elemsize, LS_RECV, &me, ep);
-	return mysg->success ? RECV_OK : RECV_CLOSED;
+	return chanrecv_park(c, ep);
 }
 
 bool ls_chan_recv(struct ls_chan *c, void *elem)
@@ -505,7 +522,12 @@ bool ls_chan_recv(struct ls_chan *c, void *elem)
 
 bool ls_chan_tryrecv(struct ls_chan *c, void *elem, bool *ok)
 {
-	int r = chanrecv(c, elem, false);
+	int r;
+
+	/* The lock-free fast fail (selectnbrecv), without chanrecv's frame. */
+	if (!c || (chan_empty(c) && !CHAN_LOAD(c->closed)))
+		return false;
+	r = chanrecv(c, elem, false);
 
 	if (ok)
 		*ok = r == RECV_OK;

@@ -95,19 +95,39 @@ int32_t ls_rwmutex_reader_wait(const struct ls_rwmutex *rw)
 	return load32(&rw->reader_wait);
 }
 
+/*
+ * The fast paths (a reader arriving or leaving with no writer around) test
+ * the probe switch once and keep the rest out of line, so that they stay a
+ * single atomic add when nobody traces.
+ */
+static LS_COLD void trace_rlock_fast(struct ls_rwmutex *rw, int32_t r)
+{
+	RWTRACE(rw_rlock, rw, r, 0);
+	RWTRACE(rw_racquire, rw, r, 0);
+}
+
+/* A writer is pending or active: wait for its Unlock. */
+static __attribute__((noinline)) void rlock_slow(struct ls_rwmutex *rw, int32_t r)
+{
+	int64_t t0 = ls_now();
+
+	RWTRACE(rw_rlock, rw, r, 1);
+	park(rw, &rw->reader_sem, LS_WAIT_RW_RLOCK);
+	ls_race_acquire(&rw->reader_sem);
+	RWTRACE(rw_racquire, rw, load32(&rw->reader_count), ls_now() - t0);
+}
+
 void ls_rwmutex_rlock(struct ls_rwmutex *rw)
 {
 	int32_t r = add32(&rw->reader_count, 1);
-	int64_t t0 = 0;
 
-	RWTRACE(rw_rlock, rw, r, r < 0);
 	if (__builtin_expect(r < 0, 0)) {
-		/* A writer is pending or active: wait for its Unlock. */
-		t0 = ls_now();
-		park(rw, &rw->reader_sem, LS_WAIT_RW_RLOCK);
+		rlock_slow(rw, r);
+		return;
 	}
+	if (LS_TRACE_ON(rw_rlock))
+		trace_rlock_fast(rw, r);
 	ls_race_acquire(&rw->reader_sem);
-	RWTRACE(rw_racquire, rw, load32(&rw->reader_count), t0 ? ls_now() - t0 : 0);
 }
 
 bool ls_rwmutex_tryrlock(struct ls_rwmutex *rw)
@@ -130,7 +150,7 @@ bool ls_rwmutex_tryrlock(struct ls_rwmutex *rw)
 }
 
 /* RUnlock while a writer is pending: maybe we are the reader it waits for. */
-static void runlock_slow(struct ls_rwmutex *rw, int32_t r)
+static __attribute__((noinline)) void runlock_slow(struct ls_rwmutex *rw, int32_t r)
 {
 	int32_t wait;
 
@@ -140,6 +160,11 @@ static void runlock_slow(struct ls_rwmutex *rw, int32_t r)
 	RWTRACE(rw_runlock, rw, r, wait, wait == 0);
 	if (wait == 0)
 		ls__semrelease(&rw->writer_sem, false, rw);
+}
+
+static LS_COLD void trace_runlock_fast(struct ls_rwmutex *rw, int32_t r)
+{
+	RWTRACE(rw_runlock, rw, r, load32(&rw->reader_wait), 0);
 }
 
 void ls_rwmutex_runlock(struct ls_rwmutex *rw)
@@ -152,12 +177,24 @@ void ls_rwmutex_runlock(struct ls_rwmutex *rw)
 		runlock_slow(rw, r);
 		return;
 	}
-	RWTRACE(rw_runlock, rw, r, load32(&rw->reader_wait), 0);
+	if (LS_TRACE_ON(rw_runlock))
+		trace_runlock_fast(rw, r);
+}
+
+static LS_COLD void trace_wlock(struct ls_rwmutex *rw, int32_t r, int32_t wait)
+{
+	RWTRACE(rw_wlock, rw, r - MAX_READERS, r, r ? wait : load32(&rw->reader_wait));
+}
+
+static LS_COLD void trace_wacquire(struct ls_rwmutex *rw, int64_t t0)
+{
+	RWTRACE(rw_wacquire, rw, load32(&rw->reader_count), ls_now() - t0);
 }
 
 void ls_rwmutex_lock(struct ls_rwmutex *rw)
 {
-	int64_t t0 = LS_TRACE_ON(rw_wacquire) ? ls_now() : 0;
+	bool traced = LS_TRACE_ON(rw_wlock);
+	int64_t t0 = traced ? ls_now() : 0;
 	int32_t r, wait = 0;
 
 	/* First, exclude the other writers. */
@@ -166,13 +203,15 @@ void ls_rwmutex_lock(struct ls_rwmutex *rw)
 	r = add32(&rw->reader_count, -MAX_READERS) + MAX_READERS;
 	if (r != 0)
 		wait = add32(&rw->reader_wait, r);
-	RWTRACE(rw_wlock, rw, r - MAX_READERS, r, r ? wait : load32(&rw->reader_wait));
+	if (traced)
+		trace_wlock(rw, r, wait);
 	/* Wait for them, unless they all left already. */
 	if (r != 0 && wait != 0)
 		park(rw, &rw->writer_sem, LS_WAIT_RW_LOCK);
 	ls_race_acquire(&rw->reader_sem);
 	ls_race_acquire(&rw->writer_sem);
-	RWTRACE(rw_wacquire, rw, load32(&rw->reader_count), t0 ? ls_now() - t0 : 0);
+	if (traced)
+		trace_wacquire(rw, t0);
 }
 
 bool ls_rwmutex_trylock(struct ls_rwmutex *rw)
@@ -196,6 +235,11 @@ bool ls_rwmutex_trylock(struct ls_rwmutex *rw)
 	return true;
 }
 
+static LS_COLD void trace_unlock(struct ls_rwmutex *rw, int32_t r)
+{
+	RWTRACE(rw_unlock, rw, r, r);
+}
+
 void ls_rwmutex_unlock(struct ls_rwmutex *rw)
 {
 	int32_t r;
@@ -205,7 +249,8 @@ void ls_rwmutex_unlock(struct ls_rwmutex *rw)
 	r = add32(&rw->reader_count, MAX_READERS);
 	if (r >= MAX_READERS)
 		ls__die(0, "sync: Unlock of unlocked RWMutex");
-	RWTRACE(rw_unlock, rw, r, r);
+	if (LS_TRACE_ON(rw_unlock))
+		trace_unlock(rw, r);
 	for (int32_t i = 0; i < r; i++)
 		ls__semrelease(&rw->reader_sem, false, rw);
 	/* Let the next writer in. */
