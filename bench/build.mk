@@ -111,3 +111,51 @@ bench-smoke: bench-build
 	$(Q)$(BENCH_RUN) --smoke $(if $(BENCH_HAVE_GO),,--no-go)
 
 -include $(wildcard $(BENCH_DIR)/obj-*/*.d)
+
+# ---- tracing and detectors: make bench-trace ----
+#
+#   make bench-trace   the cost of a traced event (no tracer, in-process
+#                      ring, BPF), the BPF path's highest zero-drop rate,
+#                      trace file throughput, the detectors' cost per event
+#                      and the slowdown under `lockstep run`; one table
+#                      (bench/run --trace; docs/performance.md, "Tracing")
+#
+#   $(BENCH_DIR)/bench-trace-work   the traced programs (bench/trace_work.c),
+#                                   linked with liblockstep.a only
+#   $(BENCH_DIR)/bench-trace        the measuring side (bench/trace.c): ring
+#                                   consumer, trace file and detector loops
+#
+# BPF rows need root (or CAP_BPF+CAP_PERFMON); without it they say so.
+# BENCH_TRACE_ARGS=... passes more options to bench/run --trace.
+
+BENCH_TRACE	:= $(BENCH_DIR)/bench-trace
+BENCH_TRACE_WORK := $(BENCH_DIR)/bench-trace-work
+BENCH_TRACE_BINS := $(BENCH_TRACE) $(BENCH_TRACE_WORK)
+# Defined by lab/ and viz/, read after this file: spelled out here.
+BENCH_LAB_A	:= $(O)/liblab.a
+BENCH_VIZ_A	:= $(O)/libviz.a
+BENCH_LOCKSTEP_CMD := $(O)/lockstep
+BENCH_TRACE_ARGS ?=
+
+$(BENCH_DIR)/obj-trace/%.o: bench/%.c | $(DEPS_STAMP)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(BENCH_CFLAGS) -Ilab -Iviz -c $< -o $@
+
+$(BENCH_TRACE_WORK): $(BENCH_DIR)/obj-trace/trace_work.o $(BENCH_LIB_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(BENCH_TRACE): $(BENCH_DIR)/obj-trace/trace.o $(BENCH_LAB_A) $(BENCH_VIZ_A) $(BENCH_LIB_A)
+	$(call msg,LD,$@)
+	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
+
+BENCH_TRACE_RUN	= bench/run --trace --dir $(BENCH_DIR) \
+		  --lockstep $(BENCH_LOCKSTEP_CMD) \
+		  $(if $(filter-out 0,$(BENCH_STRICT)),--strict) $(BENCH_TRACE_ARGS)
+
+.PHONY: bench-trace bench-trace-build
+bench-trace-build: $(BENCH_TRACE_BINS) $(BENCH_LOCKSTEP_CMD)
+
+bench-trace: bench-trace-build
+	$(Q)$(BENCH_TRACE_RUN)

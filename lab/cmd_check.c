@@ -88,6 +88,7 @@ struct check_opts {
 struct check_result {
 	const struct ls_exercise *ex;
 	bool		compiled, passed, goal_reached;
+	bool		env_error;		/* lockstep could not build or run it */
 	int		runs;			/* runs done */
 	int		verdicts[CHECK_MAX_RUNS];
 	int		statuses[CHECK_MAX_RUNS];
@@ -298,8 +299,13 @@ static int check_one(const struct ls_lab_paths *paths, const struct ls_exercise 
 	if (ls_exercise_binary(ex, paths->build, c->solution, bin, sizeof(bin)))
 		return -ENAMETOOLONG;
 	ret = ls_lab_compile(paths, src, bin, &res->log);
-	if (ret < 0)
+	if (ret < 0) {
+		/* not the exercise's fault: the reason is on stderr */
+		free(res->log);
+		res->log = NULL;
+		snprintf(res->message, sizeof(res->message), "cannot build it (see above)");
 		return ret;
+	}
 	if (ret > 0) {
 		snprintf(res->message, sizeof(res->message), "%s does not compile", src);
 		return 0;
@@ -395,7 +401,7 @@ static void print_human(const struct check_result *res, const struct check_opts 
 		printf("  the program's last words:\n");
 		print_tail(res->output, end, CHECK_TAIL_LINES);
 	}
-	if (!c->solution)
+	if (!c->solution && !res->env_error)
 		printf("  next: 'lockstep run %s' to watch it, 'lockstep hint %s' for a hint\n",
 		       id, id);
 }
@@ -485,6 +491,7 @@ int cmd_check(int argc, char **argv)
 		struct check_result res = { 0 };
 
 		ret = check_one(&paths, &reg.ex[i], &c, &res);
+		res.env_error = ret < 0;
 		if (ret && !res.message[0])
 			snprintf(res.message, sizeof(res.message), "%s", strerror(-ret));
 		if (c.json)
@@ -495,6 +502,11 @@ int cmd_check(int argc, char **argv)
 		if (!res.passed)
 			failed++;
 		result_release(&res);
+		/* lockstep cannot build or run anything here: stop */
+		if (ret < 0) {
+			last = i + 1;
+			break;
+		}
 	}
 	if (c.json)
 		printf("]\n");

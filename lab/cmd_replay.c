@@ -43,10 +43,15 @@ static const char replay_usage[] =
 	"  --ascii            ASCII boxes and arrows (the default when the locale is\n"
 	"                     not UTF-8)\n"
 	"  --mono             no colours (also when NO_COLOR is set)\n"
+	"  --narrate FILE     show narration beside the animation and pause where\n"
+	"                     the script says (the format is in docs/ui.md)\n"
 	"  --width N          --no-ui: width of the state (default $COLUMNS, or 100)\n"
-	"  --bench            measure: replay the whole trace at full speed into a\n"
-	"                     virtual screen, print frames per second and memory\n"
+	"  --bench            measure the UI: play the whole trace into a virtual\n"
+	"                     screen, a frame after every batch of events, then\n"
+	"                     jump to 1000 random events; print frames per second,\n"
+	"                     jump times and memory (docs/performance.md)\n"
 	"  --size COLSxROWS   --bench: the virtual screen (default 80x24)\n"
+	"  --batch N          --bench: events per frame (default: 1/2000 of the trace)\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"Exit status: with --no-ui the verdict's (0 ok, 10 deadlock, 11 leak,\n"
@@ -55,7 +60,7 @@ static const char replay_usage[] =
 
 enum {
 	OPT_NO_UI = 0x2000, OPT_AT, OPT_PAUSED, OPT_SPEED, OPT_ASCII, OPT_MONO,
-	OPT_WIDTH, OPT_BENCH, OPT_SIZE,
+	OPT_WIDTH, OPT_BENCH, OPT_SIZE, OPT_BATCH, OPT_NARRATE,
 };
 
 struct replay_opts {
@@ -63,7 +68,18 @@ struct replay_opts {
 	bool		no_ui, bench;
 	int64_t		at;
 	int		width, cols, rows;
+	uint64_t	batch;
+	const char	*narrate;
 	struct ls_ui_opts ui;
+};
+
+/* A narration script, read from --narrate FILE. */
+struct script {
+	struct ls_ui_cue *cues;
+	size_t		n, cap;
+	char		*intro;
+	char		**strings;	/* everything to free */
+	size_t		nstrings, capstrings;
 };
 
 static uint64_t now_ns(void)
@@ -95,6 +111,8 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 		{ "width", required_argument, NULL, OPT_WIDTH },
 		{ "bench", no_argument, NULL, OPT_BENCH },
 		{ "size", required_argument, NULL, OPT_SIZE },
+		{ "batch", required_argument, NULL, OPT_BATCH },
+		{ "narrate", required_argument, NULL, OPT_NARRATE },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -146,6 +164,15 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 				return ls_usage_error("replay", "--size %s: expected COLSxROWS,"
 						      " e.g. 200x60", optarg);
 			break;
+		case OPT_NARRATE:
+			r->narrate = optarg;
+			break;
+		case OPT_BATCH:
+			if (parse_num(optarg, 1, INT64_MAX, &v))
+				return ls_usage_error("replay", "--batch %s: expected events per"
+						      " frame", optarg);
+			r->batch = (uint64_t)v;
+			break;
 		default:
 			return ls_usage_error("replay", "bad option");
 		}
@@ -158,6 +185,143 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 	if (r->no_ui && r->bench)
 		return ls_usage_error("replay", "--bench draws: it does not go with --no-ui");
 	return 0;
+}
+
+/* ---- narration scripts ---- */
+
+static char *keep(struct script *sc, const char *s, size_t len)
+{
+	char *copy;
+
+	if (sc->nstrings == sc->capstrings) {
+		size_t cap = sc->capstrings ? sc->capstrings * 2 : 16;
+		char **p = realloc(sc->strings, cap * sizeof(*p));
+
+		if (!p)
+			return NULL;
+		sc->strings = p;
+		sc->capstrings = cap;
+	}
+	copy = strndup(s, len);
+	if (copy)
+		sc->strings[sc->nstrings++] = copy;
+	return copy;
+}
+
+/* "\n" in a script's text is a line break. */
+static char *unescape(char *s)
+{
+	char *w = s;
+
+	for (char *r = s; *r; r++) {
+		if (r[0] == '\\' && r[1] == 'n') {
+			*w++ = '\n';
+			r++;
+		} else {
+			*w++ = *r;
+		}
+	}
+	*w = '\0';
+	return s;
+}
+
+static int event_id(const char *name)
+{
+	for (unsigned id = 1; id < LS_EV__COUNT; id++)
+		if (!strcmp(ls_model_event_name(id), name))
+			return (int)id;
+	return -1;
+}
+
+/* One "cue [pause] [event=E] [goroutine=G] [object=O]: text" line. */
+static int parse_cue(struct script *sc, char *line, const char *file, int lineno)
+{
+	char *colon = strchr(line, ':'), *tok, *save = NULL;
+	struct ls_ui_cue c = { 0 };
+
+	if (!colon) {
+		ls_error("%s: line %d: expected 'cue [pause] [event=NAME] [goroutine=NAME]"
+			 " [object=NAME]: text'", file, lineno);
+		return -EINVAL;
+	}
+	*colon = '\0';
+	for (tok = strtok_r(line + 3, " \t", &save); tok; tok = strtok_r(NULL, " \t", &save)) {
+		char *eq = strchr(tok, '=');
+
+		if (!strcmp(tok, "pause")) {
+			c.note.pause = true;
+		} else if (eq && !strncmp(tok, "event=", 6)) {
+			int id = event_id(eq + 1);
+
+			if (id < 0) {
+				ls_error("%s: line %d: no event called '%s' (see docs/probes.md)",
+					 file, lineno, eq + 1);
+				return -EINVAL;
+			}
+			c.event = (uint16_t)id;
+		} else if (eq && !strncmp(tok, "goroutine=", 10)) {
+			c.goroutine = keep(sc, eq + 1, strlen(eq + 1));
+		} else if (eq && !strncmp(tok, "object=", 7)) {
+			c.object = keep(sc, eq + 1, strlen(eq + 1));
+		} else {
+			ls_error("%s: line %d: unknown word '%s'", file, lineno, tok);
+			return -EINVAL;
+		}
+	}
+	colon++;
+	colon += strspn(colon, " \t");
+	c.note.text = *colon ? unescape(keep(sc, colon, strlen(colon))) : NULL;
+	if (sc->n == sc->cap) {
+		size_t cap = sc->cap ? sc->cap * 2 : 16;
+		struct ls_ui_cue *p = realloc(sc->cues, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		sc->cues = p;
+		sc->cap = cap;
+	}
+	sc->cues[sc->n++] = c;
+	return 0;
+}
+
+static int load_script(struct script *sc, const char *file)
+{
+	FILE *f = fopen(file, "re");
+	char line[1024];
+	int lineno = 0, ret = 0;
+
+	if (!f) {
+		ls_error("%s: %s", file, strerror(errno));
+		return -errno;
+	}
+	while (!ret && fgets(line, sizeof(line), f)) {
+		char *p = line + strspn(line, " \t");
+
+		lineno++;
+		p[strcspn(p, "\r\n")] = '\0';
+		if (!*p || *p == '#')
+			continue;
+		if (!strncmp(p, "intro:", 6)) {
+			p += 6 + strspn(p + 6, " \t");
+			sc->intro = unescape(keep(sc, p, strlen(p)));
+		} else if (!strncmp(p, "cue", 3) && (p[3] == ' ' || p[3] == '\t' || p[3] == ':')) {
+			ret = parse_cue(sc, p, file, lineno);
+		} else {
+			ls_error("%s: line %d: expected 'intro: text' or 'cue ...: text'", file,
+				 lineno);
+			ret = -EINVAL;
+		}
+	}
+	fclose(f);
+	return ret;
+}
+
+static void free_script(struct script *sc)
+{
+	for (size_t i = 0; i < sc->nstrings; i++)
+		free(sc->strings[i]);
+	free(sc->strings);
+	free(sc->cues);
 }
 
 /* JSON lines start with '{'; anything else is a trace file. */
@@ -251,7 +415,7 @@ static int no_ui(struct replay_opts *r, struct ls_model *m, struct ls_detect *d)
 static int bench(struct replay_opts *r, struct ls_model *m, struct ls_detect *d,
 		 uint64_t load_ns)
 {
-	struct ls_ui_stats s = { 0 };
+	struct ls_ui_stats s = { .batch = r->batch };
 	struct rusage ru;
 	double secs;
 	int err;
@@ -269,15 +433,19 @@ static int bench(struct replay_opts *r, struct ls_model *m, struct ls_detect *d,
 	}
 	getrusage(RUSAGE_SELF, &ru);
 	secs = s.ns / 1e9;
-	printf("trace     %s: %llu events, loaded in %.2f s\n", r->file,
+	printf("trace     %s: %llu events, loaded and checked in %.2f s\n", r->file,
 	       (unsigned long long)ls_model_count(m), load_ns / 1e9);
-	printf("replay    %llu events at full speed on a %dx%d screen in %.2f s: "
-	       "%.0f events/s\n", (unsigned long long)s.events, r->cols ? r->cols : 80,
-	       r->rows ? r->rows : 24, secs, secs > 0 ? s.events / secs : 0.0);
-	printf("frames    %llu: %.1f frames/s, slowest %.1f ms, drawing %.2f ms a frame\n",
+	printf("playing   %llu events on a %dx%d screen, a frame every %llu events: "
+	       "%.2f s, %.0f events/s\n", (unsigned long long)s.events, r->cols ? r->cols : 80,
+	       r->rows ? r->rows : 24, (unsigned long long)s.batch, secs,
+	       secs > 0 ? s.events / secs : 0.0);
+	printf("frames    %llu: %.1f frames/s; slowest %.2f ms; drawing %.2f ms a frame\n",
 	       (unsigned long long)s.frames, secs > 0 ? s.frames / secs : 0.0,
 	       s.max_frame_ns / 1e6, s.frames ? s.draw_ns / 1e6 / (double)s.frames : 0.0);
-	printf("memory    peak RSS %.1f MiB; model %.1f MiB (timeline and snapshots, one "
+	printf("jumps     %llu to random events, each drawn: %.2f ms on average, "
+	       "slowest %.2f ms\n", (unsigned long long)s.seeks,
+	       s.seeks ? s.seek_ns / 1e6 / (double)s.seeks : 0.0, s.max_seek_ns / 1e6);
+	printf("memory    peak RSS %.1f MiB; model %.1f MiB (the timeline, and a snapshot "
 	       "every %u events)\n", ru.ru_maxrss / 1024.0, ls_model_mem(m) / 1048576.0,
 	       ls_model_snapshot_every(m));
 	return 0;
@@ -286,6 +454,7 @@ static int bench(struct replay_opts *r, struct ls_model *m, struct ls_detect *d,
 int cmd_replay(int argc, char **argv)
 {
 	struct replay_opts r = { .at = -1 };
+	struct script sc = { 0 };
 	struct ls_model *m;
 	struct ls_detect *d;
 	uint64_t t0;
@@ -300,6 +469,15 @@ int cmd_replay(int argc, char **argv)
 		ls_error("out of memory");
 		ret = 1;
 		goto out;
+	}
+	if (r.narrate) {
+		if (load_script(&sc, r.narrate)) {
+			ret = 1;
+			goto out;
+		}
+		r.ui.cues = sc.cues;
+		r.ui.ncues = sc.n;
+		r.ui.intro = sc.intro;
 	}
 	ls_model_set_follow(m, false);
 	t0 = now_ns();
@@ -325,6 +503,7 @@ int cmd_replay(int argc, char **argv)
 		ls_error("replay: %s", strerror(-ret));
 	ret = ret == -EINTR ? 130 : ret ? 1 : 0;
 out:
+	free_script(&sc);
 	ls_detect_free(d);
 	ls_model_free(m);
 	return ret;

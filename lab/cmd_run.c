@@ -19,17 +19,7 @@
 #include "registry.h"
 #include "runner.h"
 
-/*
- * The live UI (viz/ui.c) is linked into lockstep when it is built; until
- * then `run` says so and prints the report instead.
- */
-#if __has_include("../viz/ui.h")
 #include "../viz/ui.h"
-#pragma weak ls_ui_live
-#define LS_UI_HEADER 1
-#else
-#define LS_UI_HEADER 0
-#endif
 
 #define RUN_DEFAULT_TIMEOUT	60	/* seconds, without the UI */
 
@@ -45,6 +35,7 @@ static const char run_usage[] =
 	"options:\n"
 	"  --solution         run the exercise's solution instead\n"
 	"  --no-ui            no live UI: print the verdict and a short report\n"
+	"                     (also when stdin or stdout is not a terminal)\n"
 	"  --json             print the verdict as one JSON object on stdout and\n"
 	"                     nothing else (implies --no-ui); the program's own\n"
 	"                     stdout goes to stderr\n"
@@ -150,7 +141,8 @@ static int parse(int argc, char **argv, struct run_args *a)
 			break;
 		case OPT_TIMEOUT:
 			if (parse_timeout(optarg, &a->ro.timeout_s))
-				return ls_usage_error("run", "--timeout %s: expected seconds", optarg);
+				return ls_usage_error("run", "--timeout %s: expected seconds",
+						      optarg);
 			a->timeout_set = true;
 			break;
 		case OPT_NO_WATCH:
@@ -243,26 +235,17 @@ static int resolve_exercise(struct run_args *a, struct ls_registry *reg,
 	return 0;
 }
 
-static bool ui_available(void)
-{
-#if LS_UI_HEADER
-	return ls_ui_live != NULL;
-#else
-	return false;
-#endif
-}
-
 /*
- * The UI polls the transport and feeds the detectors (r->d) itself; the
- * trace file and the goal see every event through ls_run_record.  Without
- * a terminal, the loop of --no-ui takes over.
+ * The UI polls the transport; every event reaches the run (detectors, trace
+ * file, goal) through ls_run_event before the UI sees it.  The UI's banner
+ * comes from its own detector, finished when the stream ends; the run's is
+ * finished by ls_run_finish, which knows whether the program was stopped.
+ * Without a terminal after all, the loop of --no-ui takes over.
  */
 static int ui_loop(struct ls_run *r, const char *title)
 {
-#if LS_UI_HEADER
 	struct ls_ui_opts uo = {
-		.title = title, .detect = r->d,
-		.on_event = ls_run_record, .on_event_ctx = r,
+		.title = title, .on_event = ls_run_event, .on_event_ctx = r,
 	};
 	struct ls_model *m;
 	int ret;
@@ -272,14 +255,37 @@ static int ui_loop(struct ls_run *r, const char *title)
 		ls_error("out of memory");
 		return -ENOMEM;
 	}
+	ls_run_arm_timeout(r);
 	ret = ls_ui_live(ls_run_transport(r), m, &uo);
 	ls_model_free(m);
-	if (ret == -EINTR)
+	if (ret == -ENOTTY)
+		return ls_run_loop(r);
+	if (ret == -EINTR) {
 		ls_run_stop(r, LS_RUN_STOP_SIGNAL);
-	if (ret != -ENOTTY)
-		return ret == -EINTR ? 0 : ret;
-#endif
-	return ls_run_loop(r);
+		return 0;
+	}
+	if (ret < 0)
+		ls_error("the UI stopped: %s", strerror(-ret));
+	return ret;
+}
+
+/* What the student does next, after running their exercise. */
+static void next_step(const struct ls_exercise *ex, const struct ls_run *r)
+{
+	bool done = ex->kind == LS_EX_FIX ? r->verdict == LS_VERDICT_OK && !r->exit_status
+					  : r->goal.reached;
+
+	if (done)
+		printf("exercise %s: %s this run; 'lockstep check %s' runs it several "
+		       "times\n", ex->id, ex->kind == LS_EX_FIX ? "no problem found"
+		       : "goal reached", ex->id);
+	else if (ex->kind == LS_EX_FIX)
+		printf("exercise %s: the unfixed program shows '%s'; fix it, then "
+		       "'lockstep check %s' (stuck? 'lockstep hint %s')\n", ex->id,
+		       ex->verdict, ex->id, ex->id);
+	else
+		printf("exercise %s: make it reach the goal, then 'lockstep check %s' "
+		       "(stuck? 'lockstep hint %s')\n", ex->id, ex->id, ex->id);
 }
 
 int cmd_run(int argc, char **argv)
@@ -303,19 +309,16 @@ int cmd_run(int argc, char **argv)
 		a.ro.target.argv = a.prog_argv;
 		a.ro.goal = ex->goal;
 	}
-	ui = !a.no_ui;
-	if (ui && !ui_available()) {
-		fputs("lockstep run: the live UI is not available in this build; "
-		      "showing the report instead (--no-ui)\n", stderr);
-		ui = false;
-	} else if (ui && (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))) {
-		ui = false;	/* no terminal: the report, as with --no-ui */
-	}
+	/* no terminal: the report, as with --no-ui */
+	ui = !a.no_ui && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO);
 	if (!ui && !a.timeout_set)
 		a.ro.timeout_s = RUN_DEFAULT_TIMEOUT;
 	if (a.json) {
 		a.ro.output = LS_RUN_OUT_STDERR;
 		a.ro.target.quiet = true;
+	} else if (ui) {
+		/* the UI owns the terminal: the program's output comes after it */
+		a.ro.output = LS_RUN_OUT_CAPTURE;
 	}
 	ret = ls_run_start(&r, &a.ro);
 	if (ret) {
@@ -333,14 +336,12 @@ int cmd_run(int argc, char **argv)
 	if (a.json) {
 		ls_run_json(&r, stdout, extra);
 	} else {
+		if (r.out_len)
+			fwrite(r.out, 1, r.out_len, stdout);
 		fflush(stdout);
 		ls_run_report(&r, stdout);
-		if (ex && ex->kind == LS_EX_FIX && !a.solution)
-			printf("exercise %s: the unfixed program shows '%s'; fix it, then "
-			       "'lockstep check %s'\n", ex->id, ex->verdict, ex->id);
-		else if (ex && !a.solution)
-			printf("exercise %s: reach the goal, then 'lockstep check %s'\n",
-			       ex->id, ex->id);
+		if (ex && !a.solution)
+			next_step(ex, &r);
 	}
 	fflush(stdout);
 	status = ret ? 1 : ls_verdict_exit(r.verdict);

@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -85,6 +86,56 @@ static void release_signals(struct ls_run *r)
 	for (int i = 0; i < LS_RUN_NSIGS; i++)
 		sigaction(stop_sigs[i], &r->old_sa[i], NULL);
 	r->catching = false;
+}
+
+/*
+ * --timeout for a front end that runs its own loop (the UI): SIGALRM kills
+ * the program, and the stream ends as it would at the deadline.
+ */
+static volatile sig_atomic_t alarm_pid, alarm_fired;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	if (alarm_pid > 0)
+		kill((pid_t)alarm_pid, SIGKILL);
+	alarm_fired = 1;
+}
+
+void ls_run_arm_timeout(struct ls_run *r)
+{
+	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
+	struct itimerval it = { 0 };
+
+	if (!r->t || r->o.timeout_s <= 0 || r->alarm_armed)
+		return;
+	sigemptyset(&sa.sa_mask);
+	alarm_pid = ls_transport_pid(r->t);
+	alarm_fired = 0;
+	sigaction(SIGALRM, &sa, &r->old_alarm);
+	it.it_value.tv_sec = (time_t)r->o.timeout_s;
+	it.it_value.tv_usec = (suseconds_t)((r->o.timeout_s - (double)it.it_value.tv_sec) * 1e6);
+	if (!it.it_value.tv_sec && !it.it_value.tv_usec)
+		it.it_value.tv_usec = 1;
+	setitimer(ITIMER_REAL, &it, NULL);
+	r->alarm_armed = true;
+}
+
+static void disarm_timeout(struct ls_run *r)
+{
+	struct itimerval off = { 0 };
+
+	if (!r->alarm_armed)
+		return;
+	setitimer(ITIMER_REAL, &off, NULL);
+	sigaction(SIGALRM, &r->old_alarm, NULL);
+	alarm_pid = 0;
+	r->alarm_armed = false;
+	if (alarm_fired && !r->killed) {
+		r->killed = true;
+		if (r->stopped == LS_RUN_ENDED)
+			r->stopped = LS_RUN_STOP_TIMEOUT;
+	}
 }
 
 /*
@@ -259,7 +310,6 @@ int ls_run_event(const struct ls_event *e, void *run)
 		return 0;
 	}
 	ret = ls_detect_feed(r->d, e);
-
 	if (ret && !r->err) {
 		r->err = ret;
 		ls_error("the detectors stopped: %s", strerror(-ret));
@@ -337,7 +387,6 @@ static void watch(struct ls_run *r, uint64_t now)
 		ls_run_stop(r, LS_RUN_STOP_DEADLOCK);
 }
 
-
 /* ^C: pass it on to the program; a second one, or 2 s later, SIGKILL. */
 static void forward_signal(struct ls_run *r, uint64_t now)
 {
@@ -404,6 +453,7 @@ int ls_run_finish(struct ls_run *r)
 	uint64_t end = now_ns();
 	int ret = 0;
 
+	disarm_timeout(r);
 	if (r->t) {
 		/* A front end that returns early has given up on the program. */
 		if (!ls_transport_done(r->t) && !r->killed)
@@ -474,6 +524,7 @@ int ls_run(struct ls_run *r, const struct ls_run_opts *o)
 
 void ls_run_release(struct ls_run *r)
 {
+	disarm_timeout(r);
 	release_signals(r);
 	if (r->t)
 		ls_transport_close(r->t);
@@ -831,7 +882,8 @@ int ls_lab_compile(const struct ls_lab_paths *p, const char *src, const char *ou
 		"-std=gnu11", "-g", "-O2", "-Wall", inc, (char *)src, lib,
 		"-lpthread", "-o", (char *)out, NULL,
 	};
-	int fds[2], status, ret;
+	int fds[2], status = 0, ret;
+	bool no_cc;
 	char *text;
 	pid_t pid;
 
@@ -867,16 +919,21 @@ int ls_lab_compile(const struct ls_lab_paths *p, const char *src, const char *ou
 	close(fds[1]);
 	text = slurp(fds[0]);
 	close(fds[0]);
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
+	while (waitpid(pid, &status, 0) < 0) {
+		if (errno != EINTR) {
+			status = 0x7f00;	/* as exit status 127 */
 			break;
+		}
+	}
+	no_cc = WIFEXITED(status) && WEXITSTATUS(status) == 127 && text &&
+		strstr(text, "not found");
 	if (log)
 		*log = text;
 	else
 		free(text);
-	if (WIFEXITED(status) && WEXITSTATUS(status) == 127 && text &&
-	    strstr(text, "not found")) {
-		ls_error("cannot run the C compiler (%s): set CC", getenv("CC") ? getenv("CC") : "cc");
+	if (no_cc) {
+		ls_error("cannot run the C compiler (%s): set CC",
+			 getenv("CC") ? getenv("CC") : "cc");
 		return -ENOENT;
 	}
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : 1;

@@ -89,7 +89,7 @@ struct ls_run {
 	/* ---- results, valid after ls_run_finish() ---- */
 	enum ls_verdict		verdict;
 	int			exit_status;	/* shell-style: 0..255, 128+N; -1 unknown */
-	int			signal;		/* signal that killed it (not ours), or 0 */
+	int			signal;		/* killed it (not sent by us), or 0 */
 	enum ls_run_stop	stopped;
 	int			stop_signal;	/* LS_RUN_STOP_SIGNAL: which */
 	bool			timed_out;	/* the detectors were told so */
@@ -116,8 +116,8 @@ struct ls_run {
 	uint64_t		stuck_sig, stuck_since;
 	uint64_t		deadline, kill_at;
 	bool			killed;
-	bool			catching;
-	struct sigaction	old_sa[LS_RUN_NSIGS];
+	bool			catching, alarm_armed;
+	struct sigaction	old_sa[LS_RUN_NSIGS], old_alarm;
 };
 
 /*
@@ -131,6 +131,11 @@ int	ls_run_loop(struct ls_run *r);
 int	ls_run_event(const struct ls_event *e, void *run);
 /* The same without feeding r->d, for a front end that feeds it itself. */
 int	ls_run_record(const struct ls_event *e, void *run);
+/*
+ * For a front end with its own loop: kill the program at --timeout (a
+ * SIGALRM timer, disarmed by ls_run_finish); the loop does it otherwise.
+ */
+void	ls_run_arm_timeout(struct ls_run *r);
 /* End the program now (it is killed); the stream still drains. */
 void	ls_run_stop(struct ls_run *r, enum ls_run_stop why);
 /* Drain, close the transport and the trace file, reach the verdict. */

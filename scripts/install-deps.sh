@@ -11,7 +11,7 @@ set -eu
 
 PACKAGES="build-essential clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 libncurses-dev systemtap-sdt-dev golang-go golang-1.19-src tmux bpftrace
-binutils python3 libclang-rt-14-dev util-linux"
+binutils python3 libclang-rt-14-dev util-linux valgrind"
 
 case "${1:-}" in
 -h|--help)

@@ -12,6 +12,7 @@
 #include "trace_util.h"
 
 #include "goals.h"
+#include "registry.h"
 
 #define ARGS_MAX	16
 
@@ -316,6 +317,87 @@ TEST_TIMEOUT(both_transports_give_the_same_verdicts, 60)
 	}
 }
 
+/* ---- the live UI, in a real terminal ---- */
+
+static int tmux(const char *sock, struct th_result *r, const char *const *args)
+{
+	char *argv[16] = { "tmux", "-L", (char *)sock };
+	int n = 3;
+
+	while (*args && n < 15)
+		argv[n++] = (char *)*args++;
+	argv[n] = NULL;
+	return th_run_argv(argv, NULL, 10, r);
+}
+
+/* Wait until the pane shows text; the pane's text in *screen (caller frees). */
+static bool pane_shows(const char *sock, const char *text, double secs, char **screen)
+{
+	static const char *const capture[] = { "capture-pane", "-p", "-t", "lsv", NULL };
+	double end = now_s() + secs;
+	struct th_result r;
+
+	*screen = NULL;
+	do {
+		if (!tmux(sock, &r, capture)) {
+			free(*screen);
+			*screen = strdup(r.out);
+			th_result_free(&r);
+			if (*screen && strstr(*screen, text))
+				return true;
+		}
+		usleep(100 * 1000);
+	} while (now_s() < end);
+	return false;
+}
+
+TEST_TIMEOUT(run_with_the_ui_ends_with_the_verdict, 40)
+{
+	char sock[64], cmd[2 * TU_PATH], cwd[TU_PATH], *screen = NULL;
+	const char *const version[] = { "-V", NULL };
+	const char *const kill_server[] = { "kill-server", NULL };
+	const char *const quit[] = { "send-keys", "-t", "lsv", "q", NULL };
+	struct th_result r;
+
+	snprintf(sock, sizeof(sock), "lab-verdicts-%d", (int)getpid());
+	if (tmux(sock, &r, version) || r.status) {
+		th_result_free(&r);
+		SKIP(return, "tmux is not installed");
+	}
+	th_result_free(&r);
+	ASSERT_NOT_NULL(getcwd(cwd, sizeof(cwd)));
+	snprintf(cmd, sizeof(cmd), "%s run --transport shm -- %s self; echo EXIT=$?; sleep 60",
+		 tu_lockstep(), tu_workload("verdict_spin"));
+	{
+		const char *const start[] = { "new-session", "-d", "-s", "lsv", "-x", "100",
+					      "-y", "30", "-c", cwd, cmd, NULL };
+
+		ASSERT_EQ(0, tmux(sock, &r, start));
+		EXPECT_EQ(0, r.status);
+		th_result_free(&r);
+	}
+	/* the banner, while the program still runs (a worker spins) */
+	EXPECT_TRUE(pane_shows(sock, "DEADLOCK", 15, &screen));
+	free(screen);
+	ASSERT_EQ(0, tmux(sock, &r, quit));
+	th_result_free(&r);
+	EXPECT_TRUE(pane_shows(sock, "EXIT=", 15, &screen));
+	if (screen) {
+		EXPECT_CONTAINS(screen, "verdict: deadlock (exit 10)");
+		EXPECT_CONTAINS(screen, "main [sync.Mutex.Lock] on mutex \"a\", held by main itself");
+		EXPECT_CONTAINS(screen, "stopped when the UI ended");
+		EXPECT_CONTAINS(screen, "EXIT=10");
+	}
+	free(screen);
+	tmux(sock, &r, kill_server);
+	th_result_free(&r);
+	/* the server leaves its socket behind */
+	snprintf(cmd, sizeof(cmd), "%s/tmux-%u/%s",
+		 getenv("TMUX_TMPDIR") && *getenv("TMUX_TMPDIR") ? getenv("TMUX_TMPDIR") : "/tmp",
+		 (unsigned)getuid(), sock);
+	unlink(cmd);
+}
+
 /* ---- usage ---- */
 
 TEST(help_has_the_options_and_the_verdicts)
@@ -552,24 +634,23 @@ static bool reaches(const char *goal, const struct ls_event *evs, size_t n,
 	return ok;
 }
 
+/* The goals exercise metadata may name (lab/registry.c) and the table agree. */
 TEST(every_goal_of_the_exercises_exists)
 {
-	static const char *const names[] = {
-		"mutex-starving", "mutex-woken-spinner", "mutex-lifo-requeue",
-		"rw-readercount-negative-2readers", "chan-sender-parks-full",
-		"wg-waiters-2", "cond-broadcast-3", "pool-victim-hit", "map-promote",
-		"sem-fifo-wait",
-	};
-	size_t n = 0;
+	size_t n = 0, named = 0;
 
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		EXPECT_NOT_NULL(ls_goal_find(names[i]));
-		if (!ls_goal_find(names[i]))
-			TH_LOG("missing goal %s", names[i]);
+	for (const char *const *g = ls_ex_goals; *g; g++, named++) {
+		EXPECT_NOT_NULL(ls_goal_find(*g));
+		if (!ls_goal_find(*g))
+			TH_LOG("goal %s has no test in lab/goals.c", *g);
 	}
-	while (ls_goal_at(n))
-		n++;
-	EXPECT_EQ(sizeof(names) / sizeof(names[0]), n);
+	for (const struct ls_goal *g; (g = ls_goal_at(n)); n++) {
+		EXPECT_TRUE(ls_ex_is_goal(g->name));
+		if (!ls_ex_is_goal(g->name))
+			TH_LOG("goal %s is not in ls_ex_goals", g->name);
+	}
+	EXPECT_EQ(named, n);
+	EXPECT_EQ((size_t)10, n);
 	EXPECT_NULL(ls_goal_find("mutex-happy"));
 }
 

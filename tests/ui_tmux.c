@@ -37,6 +37,7 @@ FIXTURE(ui) {
 	char	*screen;	/* the last capture */
 	bool	have_tmux;
 	bool	started;
+	int	servers;
 };
 
 static bool have_tmux(void)
@@ -96,13 +97,25 @@ static int tmux_ok(FIXTURE_DATA(ui) *self, const char *const *args)
 	return ret;
 }
 
-FIXTURE_TEARDOWN(ui)
+/* Stop our server and remove its socket (tmux leaves the file). */
+static void kill_server(FIXTURE_DATA(ui) *self)
 {
-	static const char *const kill[] = { "kill-server", NULL };
+	static const char *const stop[] = { "kill-server", NULL };
+	const char *tmp = getenv("TMUX_TMPDIR");
+	char path[TU_PATH];
 	struct th_result r;
 
-	if (self->started && !tmux(self, &r, kill))
+	if (!tmux(self, &r, stop))
 		th_result_free(&r);
+	snprintf(path, sizeof(path), "%s/tmux-%u/%s", tmp && *tmp ? tmp : "/tmp",
+		 (unsigned)getuid(), self->sock);
+	unlink(path);
+}
+
+FIXTURE_TEARDOWN(ui)
+{
+	if (self->started)
+		kill_server(self);
 	free(self->screen);
 	tu_rmtree(self->dir);
 }
@@ -119,6 +132,12 @@ static int start(FIXTURE_DATA(ui) *self, int cols, int rows, const char *env,
 	const char *args[] = { "new-session", "-d", "-s", SESSION, "-x", x, "-y", y,
 			       "-c", self->cwd, line, NULL };
 
+	/* a server of our own each time: a killed one may still be exiting */
+	if (self->started) {
+		kill_server(self);
+		snprintf(self->sock + strcspn(self->sock, "+"), sizeof(self->sock) -
+			 strcspn(self->sock, "+"), "+%d", ++self->servers);
+	}
 	snprintf(x, sizeof(x), "%d", cols);
 	snprintf(y, sizeof(y), "%d", rows);
 	snprintf(line, sizeof(line), "env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 "
@@ -387,8 +406,11 @@ TEST_F_TIMEOUT(ui, lock_order_scenario, 60)
 	ASSERT_EQ(0, start(self, 100, 40, NULL, cmd));
 	ASSERT_EQ(0, keys(self, "End", NULL));
 	WAIT_FOR("POSSIBLE DEADLOCK");
-	ASSERT_CONTAINS(self->screen, "CPU0 (worker-1)");
-	ASSERT_CONTAINS(self->screen, "CPU1 (worker-2)");
+	/* one column per goroutine, in the order the detector found the edges */
+	ASSERT_CONTAINS(self->screen, "CPU0 (worker-");
+	ASSERT_CONTAINS(self->screen, "CPU1 (worker-");
+	ASSERT_CONTAINS(self->screen, "(worker-1)");
+	ASSERT_CONTAINS(self->screen, "(worker-2)");
 	ASSERT_CONTAINS(self->screen, "lock(A);");
 	ASSERT_CONTAINS(self->screen, "lock(B);");
 	ASSERT_CONTAINS(self->screen, "*** DEADLOCK ***");
@@ -560,6 +582,39 @@ TEST_F_TIMEOUT(ui, save_screen, 60)
 	free(text);
 }
 
+TEST_F_TIMEOUT(ui, narration_pauses_at_its_cue, 60)
+{
+	static const char script[] =
+		"# the mutex scene, narrated\n"
+		"intro: main takes the lock; two workers will queue behind it.\n"
+		"cue event=mutex_park goroutine=worker-1: worker-1 finds the lock held\n"
+		"cue pause event=mutex_park goroutine=worker-2: worker-2 queues behind"
+		" worker-1:\\n2 waiters now.\n";
+	const char *t = record(self, "mutex");
+	char cmd[TU_PATH * 3], path[TU_PATH], *cur;
+
+	ASSERT_NOT_NULL(t);
+	snprintf(path, sizeof(path), "%s/demo.txt", self->dir);
+	ASSERT_EQ(0, tu_write_file(path, script, strlen(script)));
+	snprintf(cmd, sizeof(cmd), "%s replay %s --narrate %s --speed 50", tu_lockstep(), t,
+		 path);
+	ASSERT_EQ(0, start(self, 100, 30, NULL, cmd));
+	/* it plays, and stops by itself where the script says */
+	WAIT_FOR("2 waiters now.");
+	ASSERT_CONTAINS(self->screen, "narration");
+	ASSERT_CONTAINS(self->screen, "worker-2 queues behind worker-1:");
+	ASSERT_CONTAINS(self->screen, "❚❚ PAUSED ❚❚");
+	cur = line_with(self->screen, "▶ #");
+	ASSERT_NOT_NULL(cur);
+	ASSERT_CONTAINS(cur, "worker-2 parks on mutex \"queue-lock\"");
+	free(cur);
+	/* back before the cues: the intro again */
+	ASSERT_EQ(0, keys(self, "g", NULL));
+	WAIT_FOR("main takes the lock; two workers");
+	ASSERT_EQ(0, keys(self, "q", NULL));
+	WAIT_FOR("EXIT=0");
+}
+
 /* ---- terminals ---- */
 
 TEST_F_TIMEOUT(ui, resize, 60)
@@ -653,19 +708,21 @@ TEST_F_TIMEOUT(ui, ascii_fallback, 60)
 
 	ASSERT_NOT_NULL(t);
 	replay_cmd(cmd, sizeof(cmd), t, "--paused --ascii");
-	ASSERT_EQ(0, start(self, 120, 40, NULL, cmd));
+	ASSERT_EQ(0, start(self, 200, 60, NULL, cmd));
 	ASSERT_EQ(0, keys(self, "End", NULL));
 	WAIT_FOR("qcount 2/5");
 	ASSERT_TRUE(ascii_only(self->screen));
 	ASSERT_CONTAINS(self->screen, "+ chan \"results\" ---");
+	ASSERT_CONTAINS(self->screen, "| 2 | 3 |");
 	ASSERT_CONTAINS(self->screen, "^recvx");
+	ASSERT_CONTAINS(self->screen, "head-> |producer|<-tail");
 	ASSERT_CONTAINS(self->screen, "|| PAUSED ||");
 	ASSERT_EQ(0, keys(self, "q", NULL));
 	WAIT_FOR("EXIT=0");
 	ASSERT_EQ(0, tmux_ok(self, stop));
 	/* a locale that is not UTF-8 gets ASCII without asking */
 	replay_cmd(cmd, sizeof(cmd), t, "--paused");
-	ASSERT_EQ(0, start(self, 120, 40, "LANG=C LC_ALL=C", cmd));
+	ASSERT_EQ(0, start(self, 200, 60, "LANG=C LC_ALL=C", cmd));
 	ASSERT_EQ(0, keys(self, "End", NULL));
 	WAIT_FOR("qcount 2/5");
 	ASSERT_TRUE(ascii_only(self->screen));

@@ -24,8 +24,9 @@ all: $(VIZ_A)
 # The terminal UI: viz/ui*.c -> $(O)/libvizui.a, with ncursesw.
 #
 # Views, the loop and the entry points of viz/ui.h.  The live mode reads
-# the stream through lab/transport.h, so the archive comes before libviz.a
-# and after liblab.a on a link line; both append it with libviz.a again.
+# the stream through lab/transport.h, so on a link line the archive needs
+# libviz.a after it, and liblab.a (with liblockstep.a) after it too unless
+# the program pulled the transport in already (lockstep does).
 VIZUI_SRCS	:= $(sort $(wildcard viz/ui*.c))
 VIZUI_OBJS	:= $(VIZUI_SRCS:%.c=$(O)/obj/%.o)
 VIZUI_A		:= $(O)/libvizui.a
@@ -43,7 +44,8 @@ $(O)/obj/lab/cmd_replay.o $(O)/obj/lab/cmd_top.o: CPPFLAGS += -Iviz
 
 LAB_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A)
 LAB_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS)
-TEST_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A)
+# tests that use the UI but not the transport still need it from liblab.a
+TEST_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A) $(LAB_A) $(O)/liblockstep.a
 TEST_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS) -lm
 TEST_EXTRA_CPPFLAGS	+= -Iviz
 

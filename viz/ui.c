@@ -420,7 +420,8 @@ static void ui_init(struct ui *u, struct ls_model *m, const struct ls_ui_opts *o
 	u->grid.ascii = true;
 	title = o->title ? strrchr(o->title, '/') : NULL;
 	title = title ? title + 1 : o->title ? o->title : "";
-	snprintf(u->title, sizeof(u->title), "%s %s", live ? "live" : "replay", title);
+	snprintf(u->title, sizeof(u->title), "%s%s%s", live ? "live" : "replay",
+		 *title ? " " : "", title);
 	u->tick = ui_now_ns();
 	u->last_arrival = u->tick;
 }
@@ -552,35 +553,51 @@ static int run(struct ui *u)
 	return 0;
 }
 
-/* --bench: full speed from the start to the end, a frame after each batch. */
+/*
+ * The benchmark: play from the start to the end drawing a frame after
+ * every batch of events, then jump to random positions, drawing each.
+ */
 static int run_bench(struct ui *u)
 {
 	struct ls_ui_stats *s = u->o->stats;
-	uint64_t t0 = ui_now_ns(), before = ui_pos(u);
+	uint64_t count = ui_count(u), t0, seeks;
+	unsigned int seed = 1;
 
-	u->paused = false;
-	u->speed = UI_SPEED_MAX;
-	u->dirty = UI_DIRTY_ALL;
-	for (;;) {
-		uint64_t f0 = ui_now_ns(), d0, t;
+	if (!s)
+		return -EINVAL;
+	if (!s->batch)
+		s->batch = count / 2000 ? count / 2000 : 1;
+	seeks = s->seeks ? s->seeks : 1000;
+	u->paused = true;
+	model_seek(u, 0);
+	t0 = ui_now_ns();
+	while (!ui_term_signal()) {
+		uint64_t f0 = ui_now_ns(), d0, t, pos = ui_pos(u);
 
-		play(u, f0);
+		advance(u, pos + s->batch < count ? pos + s->batch : count, false, 0);
+		s->events += ui_pos(u) - pos;
 		d0 = ui_now_ns();
 		u->dirty = UI_DIRTY_LAYOUT;
 		frame(u);
 		t = ui_now_ns();
-		if (s) {
-			s->frames++;
-			s->draw_ns += t - d0;
-			if (t - f0 > s->max_frame_ns)
-				s->max_frame_ns = t - f0;
-		}
-		if (ui_pos(u) >= ui_count(u) || ui_term_signal())
+		s->frames++;
+		s->draw_ns += t - d0;
+		if (t - f0 > s->max_frame_ns)
+			s->max_frame_ns = t - f0;
+		if (ui_pos(u) >= count)
 			break;
 	}
-	if (s) {
-		s->events = ui_pos(u) - before;
-		s->ns = ui_now_ns() - t0;
+	s->ns = ui_now_ns() - t0;
+	for (s->seeks = 0; s->seeks < seeks && count && !ui_term_signal(); s->seeks++) {
+		uint64_t f0 = ui_now_ns(), t;
+
+		model_seek(u, (uint64_t)rand_r(&seed) % (count + 1));
+		u->dirty = UI_DIRTY_LAYOUT;
+		frame(u);
+		t = ui_now_ns() - f0;
+		s->seek_ns += t;
+		if (t > s->max_seek_ns)
+			s->max_seek_ns = t;
 	}
 	return ui_term_signal() ? -EINTR : 0;
 }
@@ -704,6 +721,13 @@ int ls_ui_print_screen(struct ls_model *m, const struct ls_ui_opts *o, int cols,
 	ui_init(&u, m, o, false);
 	set_glyphs(&u, !(o && o->ascii));
 	err = own_detector(&u, true);
+	if (!err && u.narrated) {
+		/* narration is decided in order, from the first event */
+		uint64_t pos = ui_pos(&u);
+
+		model_seek(&u, 0);
+		ui_seek(&u, pos);
+	}
 	if (!err)
 		err = ui_grid_resize(&u.grid, cols, rows);
 	if (!err) {

@@ -82,13 +82,22 @@ typedef bool (*ls_ui_narrate_fn)(void *ctx, const struct ls_mstate *st,
 
 /* ---- options ---- */
 
-/* Figures of a --bench run. */
+/*
+ * Figures of a benchmark run: the whole trace played from the start, a
+ * frame drawn after every `batch` events (apply + draw, as at full speed,
+ * but with a frame for each batch however fast the model is), then `seeks`
+ * jumps to random positions, each drawn (stepping back and forth).
+ */
 struct ls_ui_stats {
-	uint64_t	frames;		/* frames drawn */
+	uint64_t	batch;		/* events per frame (0 in: count / 2000) */
+	uint64_t	frames;		/* frames drawn while playing */
 	uint64_t	events;		/* events applied while playing */
-	uint64_t	ns;		/* wall time of the run */
+	uint64_t	ns;		/* wall time of the playing */
 	uint64_t	max_frame_ns;	/* slowest frame (apply + draw) */
 	uint64_t	draw_ns;	/* time spent drawing, all frames */
+	uint64_t	seeks;		/* random jumps (0 in: 1000) */
+	uint64_t	seek_ns;	/* their total time, drawing included */
+	uint64_t	max_seek_ns;
 };
 
 struct ls_ui_opts {
@@ -127,8 +136,8 @@ struct ls_ui_opts {
 
 	/*
 	 * Benchmark (replay only): draw into a virtual screen of bench_cols x
-	 * bench_rows (0: 80x24) on /dev/null, from the start to the end at
-	 * full speed, no input; fill *stats.
+	 * bench_rows (0: 80x24) on /dev/null, no input; see struct
+	 * ls_ui_stats (stats must be set).
 	 */
 	bool		bench;
 	int		bench_cols, bench_rows;

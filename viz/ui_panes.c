@@ -83,13 +83,13 @@ void ui_layout(struct ui *u, int rows, int cols)
 	if (note) {
 		/* beside the cards when there is room, else above them */
 		if (gw >= 40) {
-			int nh = clamp(ui_wrap(note, gw - 4, NULL, NULL) + 2, 3, avail / 2);
+			int nh = clamp(ui_wrap(note, gw - 3, NULL, NULL) + 2, 3, avail / 2);
 
 			L->narr = (struct ui_rect){ top, cols - gw, nh, gw };
 			L->gor.y += nh;
 			L->gor.h -= nh;
 		} else {
-			int nh = clamp(ui_wrap(note, cols - gw - 4, NULL, NULL) + 2, 3, avail / 2);
+			int nh = clamp(ui_wrap(note, cols - gw - 3, NULL, NULL) + 2, 3, avail / 2);
 
 			L->narr = (struct ui_rect){ top, 0, nh, cols - gw };
 			L->cards.y += nh;
@@ -112,12 +112,11 @@ void ui_draw_header(struct ui *u, const struct ui_win *w)
 	ui_fill(w, 0, 0, w->w, ' ', style);
 	if (u->paused)
 		x = ui_printf(w, 0, 0, UI_S_PAUSED, " %s PAUSED %s", u->gl->pause, u->gl->pause);
-	else if (at_end)
-		x = ui_printf(w, 0, 0, UI_S_BAR, " %s END", u->gl->stop);
-	else if (u->live && u->speed == UI_SPEED_MAX && pos == count)
-		x = ui_printf(w, 0, 0, UI_S_BAR, " %s LIVE", u->gl->play);
-	else
-		x = ui_printf(w, 0, 0, UI_S_BAR, " %s PLAYING", u->gl->play);
+	if (at_end)
+		x = ui_printf(w, 0, x, style, " %s END", u->gl->stop);
+	else if (!u->paused)
+		x = ui_printf(w, 0, 0, UI_S_BAR, " %s %s", u->gl->play, u->live &&
+			      u->speed == UI_SPEED_MAX && pos == count ? "LIVE" : "PLAYING");
 	x = ui_printf(w, 0, x + 2, style, "lockstep %s", u->title);
 	x = ui_printf(w, 0, x + 2, style, "event %" PRIu64 "/%" PRIu64, pos, count);
 	if (pos) {
@@ -169,10 +168,22 @@ static void gor_row(struct ui *u, const struct ui_win *w, int y, const struct ls
 		    bool current, int nw)
 {
 	const struct ls_mstate *st = ui_state(u);
-	int style, x;
+	int style, x, right = w->w;
 	const char *glyph = gstate_glyph(u, g, &style);
-	char name[64], what[96], d[32];
+	char name[64], what[96], d[32] = "";
 
+	/* at the right: for how long, and on or off a CPU (BPF traces) */
+	if (g->state != LS_GS_EXITED && g->since && g->since <= st->last_ts)
+		ui_dur(d, sizeof(d), st->last_ts - g->since);
+	if (d[0] && right - ui_strwidth(d) > nw + 12) {
+		right -= ui_strwidth(d);
+		ui_put(w, y, right, UI_S_DIM, d);
+		right--;
+	}
+	if (u->has_cpu && g->state != LS_GS_EXITED && right - 4 > nw + 10) {
+		right -= 4;
+		ui_put(w, y, right, g->oncpu ? UI_S_RUN : UI_S_DIM, g->oncpu ? "cpu" : "off");
+	}
 	ls_mstate_goname(st, g->goid, name, sizeof(name));
 	ui_put(w, y, 0, style, glyph);
 	ui_putw(w, y, 2, nw, current ? UI_S_HOT : g->state == LS_GS_EXITED ? UI_S_DIM :
@@ -191,22 +202,12 @@ static void gor_row(struct ui *u, const struct ui_win *w, int y, const struct ls
 	default:
 		snprintf(what, sizeof(what), "exited");
 	}
-	x = ui_putw(w, y, x, w->w - x, style == UI_S_RUN ? UI_S_RUN : style, what);
-	if (g->state == LS_GS_PARKED && g->waitobj < st->no && w->w - x > 12) {
-		const struct ls_mobject *o = &st->o[g->waitobj];
-
-		ls_mobject_label(o, what, sizeof(what));
+	x = ui_putw(w, y, x, right - x - 1, style, what);
+	if (g->state == LS_GS_PARKED && g->waitobj < st->no && right - x > 12) {
+		ls_mobject_label(&st->o[g->waitobj], what, sizeof(what));
 		x = ui_put(w, y, x, UI_S_DIM, " on ");
-		x = ui_putw(w, y, x, w->w - x, UI_S_NORMAL, what);
+		ui_putw(w, y, x, right - x - 1, UI_S_NORMAL, what);
 	}
-	/* on or off a CPU (BPF traces), and for how long: at the right */
-	if (g->state != LS_GS_EXITED && g->since && g->since <= st->last_ts) {
-		ui_dur(d, sizeof(d), st->last_ts - g->since);
-		if (w->w - x > ui_strwidth(d) + (u->has_cpu ? 5 : 1))
-			ui_put(w, y, w->w - ui_strwidth(d), UI_S_DIM, d);
-	}
-	if (u->has_cpu && g->state != LS_GS_EXITED && w->w - x > 14)
-		ui_put(w, y, w->w - 13, g->oncpu ? UI_S_RUN : UI_S_DIM, g->oncpu ? "cpu" : "off");
 }
 
 void ui_draw_goroutines(struct ui *u, const struct ui_win *w)
@@ -261,31 +262,45 @@ uint32_t ui_card_list(const struct ls_mstate *st, uint32_t *out, uint32_t max)
 }
 
 /*
- * How much each card says, by mode: 0 all full; 1 the focused card full,
- * the others compact; 2 the focused card with its queues on one line; 3
- * all compact.  Without a focus, the card of the current event stands in.
+ * How much each card says, from the most to the least: the focused card
+ * and the others.  Without a focus, the card of the current event stands
+ * in for it.
  */
+static const int card_modes[][2] = {
+	{ UI_CARD_FULL, UI_CARD_FULL },
+	{ UI_CARD_FULL, UI_CARD_INLINE },
+	{ UI_CARD_FULL, UI_CARD_COMPACT },
+	{ UI_CARD_INLINE, UI_CARD_COMPACT },
+	{ UI_CARD_COMPACT, UI_CARD_COMPACT },
+};
+#define NMODES		(int)(sizeof(card_modes) / sizeof(card_modes[0]))
+#define MODE_SCROLL	2	/* when not all fit: scroll, focused card full */
+
 static int card_detail(uint32_t oi, uint32_t focus, int mode)
 {
-	static const int focused[4] = { UI_CARD_FULL, UI_CARD_FULL, UI_CARD_INLINE,
-					UI_CARD_COMPACT };
-
-	if (mode == 0)
-		return UI_CARD_FULL;
-	return oi == focus ? focused[mode] : UI_CARD_COMPACT;
+	return card_modes[mode][oi == focus ? 0 : 1];
 }
 
-/* The card drawn in full when space is short. */
+/*
+ * The card drawn in full when space is short: the focused one, else the
+ * object of the latest event that was about one.
+ */
 static uint32_t display_focus(const struct ui *u)
 {
 	const struct ls_mstate *st = ui_state(u);
-	const struct ls_event *cur = cur_event(u);
+	uint64_t pos = ui_pos(u);
 
 	if (u->focus < st->no)
 		return u->focus;
-	for (uint32_t i = 0; cur && i < st->no; i++)
-		if (ui_has_card(st, &st->o[i]) && ui_event_about(st, cur, i))
-			return i;
+	for (uint64_t k = pos, n = 0; k > 0 && n < 64; k--, n++) {
+		const struct ls_event *ev = ls_model_event(u->m, k - 1);
+
+		if (!ev->obj || ev->id == LS_EV_OBJ_NAME)
+			continue;
+		for (uint32_t i = 0; i < st->no; i++)
+			if (ui_has_card(st, &st->o[i]) && ui_event_about(st, ev, i))
+				return i;
+	}
 	return LS_NOIDX;
 }
 
@@ -358,10 +373,8 @@ void ui_draw_cards(struct ui *u, const struct ui_win *w)
 	if (u->card_top >= total)
 		u->card_top = 0;
 	/* The most detail that fits, all cards in sight. */
-	for (mode = u->compact ? 3 : 0; mode < 4; mode++) {
+	for (mode = u->compact ? NMODES - 1 : 0; mode < NMODES; mode++) {
 		f.h = w->h;
-		if (mode > 0 && mode < 3 && focus_at < 0)
-			continue;
 		if (flow_cards(u, list, n, 0, mode, vars_h, &f) == total) {
 			/* they fit: spread them over the columns evenly */
 			int lo = 1, hi = w->h;
@@ -381,9 +394,9 @@ void ui_draw_cards(struct ui *u, const struct ui_win *w)
 			break;
 		}
 	}
-	if (mode == 4) {
+	if (mode == NMODES) {
 		/* Not all fit: scroll so that the focused card is in sight. */
-		mode = u->compact || focus_at < 0 ? 3 : 1;
+		mode = u->compact || focus_at < 0 ? NMODES - 1 : MODE_SCROLL;
 		f.h = w->h - 1;		/* a row for "more" */
 		if (focus_at >= 0 && (focus_at < u->card_top ||
 		    focus_at >= u->card_top + flow_cards(u, list, n, u->card_top, mode,
@@ -529,7 +542,7 @@ static void narr_line(void *ctx, int line, const char *s, size_t len)
 void ui_draw_narration(struct ui *u, const struct ui_win *w)
 {
 	const char *note = ui_note(u);
-	struct ui_win in = ui_inner(w);
+	struct ui_win in = ui_sub(w, 1, 2, w->h - 2, w->w - 3);
 	struct wrapctx c = { &in };
 
 	if (!note)

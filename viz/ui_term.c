@@ -131,7 +131,6 @@ static void setup_colours(void)
 		[UI_S_MARK]	= { COLOR_CYAN, -1, A_BOLD },
 	};
 
-	start_color();
 	use_default_colors();
 	for (int i = 0; i < UI_S__COUNT; i++) {
 		term.attr[i] = c[i].attr;
@@ -147,9 +146,12 @@ static bool want_colours(bool mono)
 {
 	const char *nc = getenv("NO_COLOR");
 
-	if (mono || (nc && *nc))
+	if (mono || (nc && *nc) || !has_colors())
 		return false;
-	return has_colors() && COLORS >= 8 && COLOR_PAIRS > UI_S__COUNT;
+	/* COLORS and COLOR_PAIRS are known once colours are started */
+	if (start_color() == ERR)
+		return false;
+	return COLORS >= 8 && COLOR_PAIRS > UI_S__COUNT;
 }
 
 int ui_term_start(const struct ui_term_opts *o, bool *mono, bool *utf8)

@@ -219,13 +219,13 @@ static int draw_lockdep(struct ui *u, const struct ui_win *w, int y, const struc
 			bool full)
 {
 	const struct ls_forder *od = &f->u.order;
-	int n = (int)od->n, cw = 16, rows = 0;
+	int n = (int)od->n, cw = 20, rows = 0;
 	char cell[96];
 
 	if (!n)
 		return 0;
 	for (int i = 0; i < n; i++) {
-		int a = ui_strwidth(od->e[i].g.name) + 8;
+		int a = ui_strwidth(od->e[i].g.name) + 12;
 		int b = ui_strwidth(od->e[i].acq.name[0] ? od->e[i].acq.name : "?") + 10;
 
 		cw = a > cw ? a : cw;

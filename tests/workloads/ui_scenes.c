@@ -10,6 +10,9 @@
  *	starve     "hot-lock" in starvation mode: worker-1 waited over 1 ms,
  *	           lost the race to main and was re-queued at the head (LIFO),
  *	           worker-2 queued behind it; main returns holding it: leak
+ *	handoff    starve, then main unlocks: Unlock hands the mutex to worker-1
+ *	           (the head), worker-1 to worker-2, the last waiter, and the
+ *	           mutex is back in normal mode; no leak
  *	rwmutex    the recursive read lock: reader holds "config.rw", writer
  *	           announces itself (readerCount goes negative), reader's
  *	           second RLock parks: all goroutines asleep, exit 2
@@ -83,6 +86,8 @@ static void scene_mutex(void)
 
 /* ---- starvation and LIFO re-queueing ---- */
 
+static struct ls_mutex *starved;
+
 static void scene_starve(void)
 {
 	static struct ls_mutex ms[20];
@@ -111,9 +116,20 @@ static void scene_starve(void)
 		}
 		go(lock_forever, m, "worker-2");
 		WAIT_FOR(waiters(m) == 2);
+		starved = m;
 		return;
 	}
 	die("worker-1 never starved in 20 attempts");
+}
+
+static void scene_handoff(void)
+{
+	struct ls_mutex *m;
+
+	scene_starve();
+	m = starved;
+	ls_mutex_unlock(m);		/* starvation mode: a direct handoff */
+	WAIT_FOR(ls_mutex_state(m) == 0);
 }
 
 /* ---- rwmutex: the recursive read lock ---- */
@@ -285,6 +301,7 @@ static const struct {
 } scenes[] = {
 	{ "mutex", scene_mutex },
 	{ "starve", scene_starve },
+	{ "handoff", scene_handoff },
 	{ "rwmutex", scene_rwmutex },
 	{ "chan", scene_chan },
 	{ "sync", scene_sync },
@@ -301,6 +318,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 	}
-	fprintf(stderr, "usage: ui_scenes mutex|starve|rwmutex|chan|sync|lockorder|panic\n");
+	fprintf(stderr, "usage: ui_scenes mutex|starve|handoff|rwmutex|chan|sync|lockorder|"
+		"panic\n");
 	return 2;
 }
