@@ -43,6 +43,11 @@ static const char run_usage[] =
 	"  --timeout SEC      stop the program after SEC seconds and report\n"
 	"                     'timeout' (default: none with the UI, 60 without;\n"
 	"                     0: none)\n"
+	"  --paused           UI: start paused (space resumes, n steps)\n"
+	"  --speed N          UI: events per second to start with\n"
+	"  --ascii            UI: ASCII boxes and arrows (the default when the\n"
+	"                     locale is not UTF-8)\n"
+	"  --mono             UI: no colours (also when NO_COLOR is set)\n"
 	"  --no-watch         do not stop a program whose goroutines deadlocked\n"
 	"                     while others still run (wait for it, or --timeout)\n"
 	"  --transport auto|bpf|shm  how events travel (default auto: BPF when\n"
@@ -74,12 +79,18 @@ enum {
 	OPT_RECORD,
 	OPT_TIMEOUT,
 	OPT_NO_WATCH,
+	OPT_PAUSED,
+	OPT_SPEED,
+	OPT_ASCII,
+	OPT_MONO,
 };
 
 struct run_args {
 	struct ls_run_opts	ro;
 	const char		*exercise;
 	bool			solution, no_ui, json, timeout_set;
+	bool			paused, ascii, mono;
+	uint32_t		speed;
 	char			*prog_argv[2];
 };
 
@@ -110,6 +121,10 @@ static int parse(int argc, char **argv, struct run_args *a)
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "timeout", required_argument, NULL, OPT_TIMEOUT },
 		{ "no-watch", no_argument, NULL, OPT_NO_WATCH },
+		{ "paused", no_argument, NULL, OPT_PAUSED },
+		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "ascii", no_argument, NULL, OPT_ASCII },
+		{ "mono", no_argument, NULL, OPT_MONO },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -148,6 +163,27 @@ static int parse(int argc, char **argv, struct run_args *a)
 		case OPT_NO_WATCH:
 			a->ro.no_watch = true;
 			break;
+		case OPT_PAUSED:
+			a->paused = true;
+			break;
+		case OPT_ASCII:
+			a->ascii = true;
+			break;
+		case OPT_MONO:
+			a->mono = true;
+			break;
+		case OPT_SPEED: {
+			char *end;
+			unsigned long v;
+
+			errno = 0;
+			v = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || v == 0 || v > 1000000)
+				return ls_usage_error("run", "--speed %s: expected events "
+						      "per second (1 to 1000000)", optarg);
+			a->speed = (uint32_t)v;
+			break;
+		}
 		case '?':
 			return ls_usage_error("run", "bad option");
 		default:
@@ -242,10 +278,12 @@ static int resolve_exercise(struct run_args *a, struct ls_registry *reg,
  * finished by ls_run_finish, which knows whether the program was stopped.
  * Without a terminal after all, the loop of --no-ui takes over.
  */
-static int ui_loop(struct ls_run *r, const char *title)
+static int ui_loop(struct ls_run *r, const struct run_args *a, const char *title)
 {
 	struct ls_ui_opts uo = {
 		.title = title, .on_event = ls_run_event, .on_event_ctx = r,
+		.paused = a->paused, .speed = a->speed, .ascii = a->ascii,
+		.mono = a->mono,
 	};
 	struct ls_model *m;
 	int ret;
@@ -275,17 +313,24 @@ static void next_step(const struct ls_exercise *ex, const struct ls_run *r)
 	bool done = ex->kind == LS_EX_FIX ? r->verdict == LS_VERDICT_OK && !r->exit_status
 					  : r->goal.reached;
 
-	if (done)
+	if (ex->kind == LS_EX_OBSERVE)
+		printf("exercise %s: %s; answer the question on the 'answer:' line "
+		       "of the file, then 'lockstep check %s' (stuck? 'lockstep hint "
+		       "%s')\n", ex->id, r->goal.reached ? "you saw it happen"
+		       : "the event to watch did not happen this run", ex->id, ex->id);
+	else if (done)
 		printf("exercise %s: %s this run; 'lockstep check %s' runs it several "
 		       "times\n", ex->id, ex->kind == LS_EX_FIX ? "no problem found"
 		       : "goal reached", ex->id);
 	else if (ex->kind == LS_EX_FIX)
-		printf("exercise %s: the unfixed program shows '%s'; fix it, then "
-		       "'lockstep check %s' (stuck? 'lockstep hint %s')\n", ex->id,
+		printf("exercise %s: this run shows '%s' (as given, the exercise shows "
+		       "'%s'); fix it, then 'lockstep check %s' (stuck? 'lockstep "
+		       "hint %s')\n", ex->id, ls_verdict_name(r->verdict),
 		       ex->verdict, ex->id, ex->id);
 	else
-		printf("exercise %s: make it reach the goal, then 'lockstep check %s' "
-		       "(stuck? 'lockstep hint %s')\n", ex->id, ex->id, ex->id);
+		printf("exercise %s: the goal was not reached this run; change the "
+		       "program until it is, then 'lockstep check %s' (stuck? "
+		       "'lockstep hint %s')\n", ex->id, ex->id, ex->id);
 }
 
 int cmd_run(int argc, char **argv)
@@ -325,7 +370,7 @@ int cmd_run(int argc, char **argv)
 		status = 1;	/* it never ran; the reason is on stderr */
 		goto out_run;
 	}
-	ret = ui ? ui_loop(&r, a.ro.target.argv[0]) : ls_run_loop(&r);
+	ret = ui ? ui_loop(&r, &a, a.ro.target.argv[0]) : ls_run_loop(&r);
 	err = ls_run_finish(&r);
 	if (!ret)
 		ret = err;

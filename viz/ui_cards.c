@@ -150,11 +150,12 @@ static int draw_inline(const struct ui *u, const struct ui_win *w, int y, int x,
 	if (!n)
 		return ui_put(w, y, x, UI_S_DIM, "none");
 	for (int i = 0; i < n; i++) {
-		int need = ui_strwidth(it[i].name) + 3 + (it[i].tag[0] ? ui_strwidth(it[i].tag) + 1 : 0);
+		int need = ui_strwidth(it[i].name) + 3;
 
-		if (x + need > w->w && i > 0) {
+		if (it[i].tag[0])
+			need += ui_strwidth(it[i].tag) + 1;
+		if (x + need > w->w && i > 0)
 			return ui_printf(w, y, x, UI_S_DIM, "%s+%d", u->gl->ellip, total - i);
-		}
 		if (i)
 			x = ui_put(w, y, x, UI_S_DIM, u->gl->rarr);
 		x = ui_put(w, y, x, UI_S_DIM, "[");
@@ -199,7 +200,8 @@ static int put_bits(const struct ui *u, const struct ui_win *w, int y, int x, in
 			ui_put(w, y, x, set ? UI_S_SET : UI_S_NORMAL, bits[i].letter);
 			ui_put(w, y + 1, x, set ? UI_S_SET : UI_S_DIM, set ? "1" : "0");
 		} else {
-			ui_put(w, y, x, set ? UI_S_SET : UI_S_DIM, set ? bits[i].letter : u->gl->dot);
+			ui_put(w, y, x, set ? UI_S_SET : UI_S_DIM,
+			       set ? bits[i].letter : u->gl->dot);
 		}
 		x++;
 		if (i < 2)
@@ -882,19 +884,18 @@ void ui_card_draw(const struct ui *u, const struct ui_win *w, const struct ls_mo
 	const struct ls_event *cur = ui_pos(u) ? ls_model_event(u->m, ui_pos(u) - 1) : NULL;
 	uint32_t oi = (uint32_t)(o - st->o);
 	bool focused = u->focus == oi, current = cur && ui_event_about(st, cur, oi);
-	char title[LS_EVENT_STRMAX + 64];
+	char title[LS_EVENT_STRMAX + 64], what[LS_EVENT_STRMAX + 4];
 	const char *tag;
 	int tagstyle;
 	struct ui_win in;
 
 	if (o->name[0])
-		snprintf(title, sizeof(title), "%s%s%s \"%s\"%s", current ? u->gl->bullet : "",
-			 current ? " " : "", ls_model_kind_str(o->kind), o->name,
-			 focused && u->follow ? " [follow]" : "");
+		snprintf(what, sizeof(what), "\"%s\"", o->name);
 	else
-		snprintf(title, sizeof(title), "%s%s%s %#" PRIx64 "%s", current ? u->gl->bullet : "",
-			 current ? " " : "", ls_model_kind_str(o->kind), o->addr,
-			 focused && u->follow ? " [follow]" : "");
+		snprintf(what, sizeof(what), "%#" PRIx64, o->addr);
+	snprintf(title, sizeof(title), "%s%s%s %s%s", current ? u->gl->bullet : "",
+		 current ? " " : "", ls_model_kind_str(o->kind), what,
+		 focused && u->follow ? " [follow]" : "");
 	tag = card_tag(o, &tagstyle);
 	/* the focused card: heavy lines, so it shows without colour too */
 	ui_box_title(w, !focused ? u->gl : u->gl == &ui_glyphs_utf8 ? &ui_glyphs_utf8_heavy :

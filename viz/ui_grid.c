@@ -56,7 +56,7 @@ const struct ui_glyphs ui_glyphs_ascii = {
 	.h = '-', .v = '|', .tl = '+', .tr = '+', .bl = '+', .br = '+',
 	.ltee = '+', .rtee = '+', .ttee = '+', .btee = '+',
 	.rarr = "->", .larr = "<-", .uarr = "^", .dot = ".", .play = ">",
-	.pause = "||", .stop = "#", .bullet = "*", .ellip = "~", .lifo = "@",
+	.pause = "||", .stop = "[]", .bullet = "*", .ellip = "~", .lifo = "@",
 	.times = "x", .cycle = "@", .sep = "|", .parked = "=", .exited = "x",
 	.hand = "=>",
 };
@@ -303,18 +303,6 @@ void ui_fill(const struct ui_win *w, int y, int x, int n, uint32_t ch, int style
 {
 	for (int i = 0; i < n; i++)
 		set_cell(w, y, x + i, ch, style);
-}
-
-void ui_style_row(const struct ui_win *w, int y, int style)
-{
-	if (!w->g || y < 0 || y >= w->h)
-		return;
-	for (int x = 0; x < w->w; x++) {
-		int gy = w->y + y, gx = w->x + x;
-
-		if (gy >= 0 && gx >= 0 && gy < w->g->h && gx < w->g->w)
-			w->g->c[(size_t)gy * (size_t)w->g->w + (size_t)gx].style = (uint8_t)style;
-	}
 }
 
 void ui_box(const struct ui_win *w, const struct ui_glyphs *gl, int style)

@@ -424,7 +424,7 @@ static const char *const legend[] = {
 	"Symbols",
 	"  goroutines   > running   . runnable   = parked (Go's wait reason follows)   x exited",
 	"  cards        the current event's object has a bullet in its title; the focused",
-	"               card has a coloured border",
+	"               card is drawn with heavy lines",
 	"  sync.Mutex   [waiters=N | S W L]: the state word; S starving, W woken, L locked,",
 	"               with each bit's value (0/1) under its letter; waiters queue head to",
 	"               tail; LIFO: re-queued at the head after losing a race; handoff: the",
@@ -452,9 +452,9 @@ void ui_draw_help(struct ui *u, const struct ui_win *w)
 	y++;
 	for (size_t i = 0; i < sizeof(legend) / sizeof(legend[0]); i++, y++) {
 		if (u->utf8 && !u->grid.ascii && i == 1) {
-			ui_printf(w, y, 0, UI_S_NORMAL, "  goroutines   %s running   %s runnable   %s "
-				  "parked (Go's wait reason follows)   %s exited", u->gl->play,
-				  u->gl->dot, u->gl->parked, u->gl->exited);
+			ui_printf(w, y, 0, UI_S_NORMAL, "  goroutines   %s running   %s "
+				  "runnable   %s parked (Go's wait reason follows)   %s exited",
+				  u->gl->play, u->gl->dot, u->gl->parked, u->gl->exited);
 			continue;
 		}
 		ui_put(w, y, 0, legend[i][0] == ' ' || !legend[i][0] ? UI_S_NORMAL : UI_S_BOLD,

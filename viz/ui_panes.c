@@ -168,27 +168,10 @@ static void gor_row(struct ui *u, const struct ui_win *w, int y, const struct ls
 		    bool current, int nw)
 {
 	const struct ls_mstate *st = ui_state(u);
-	int style, x, right = w->w;
+	int style, x = 3 + nw, right = w->w, free;
 	const char *glyph = gstate_glyph(u, g, &style);
 	char name[64], what[96], d[32] = "";
 
-	/* at the right: for how long, and on or off a CPU (BPF traces) */
-	if (g->state != LS_GS_EXITED && g->since && g->since <= st->last_ts)
-		ui_dur(d, sizeof(d), st->last_ts - g->since);
-	if (d[0] && right - ui_strwidth(d) > nw + 12) {
-		right -= ui_strwidth(d);
-		ui_put(w, y, right, UI_S_DIM, d);
-		right--;
-	}
-	if (u->has_cpu && g->state != LS_GS_EXITED && right - 4 > nw + 10) {
-		right -= 4;
-		ui_put(w, y, right, g->oncpu ? UI_S_RUN : UI_S_DIM, g->oncpu ? "cpu" : "off");
-	}
-	ls_mstate_goname(st, g->goid, name, sizeof(name));
-	ui_put(w, y, 0, style, glyph);
-	ui_putw(w, y, 2, nw, current ? UI_S_HOT : g->state == LS_GS_EXITED ? UI_S_DIM :
-		UI_S_BOLD, name);
-	x = 3 + nw;
 	switch (g->state) {
 	case LS_GS_RUNNING:
 		snprintf(what, sizeof(what), "running");
@@ -202,7 +185,29 @@ static void gor_row(struct ui *u, const struct ui_win *w, int y, const struct ls
 	default:
 		snprintf(what, sizeof(what), "exited");
 	}
-	x = ui_putw(w, y, x, right - x - 1, style, what);
+	/*
+	 * What fits, in this order: the name, the state (Go's wait reason),
+	 * on or off a CPU (BPF traces), for how long, then the object.
+	 */
+	free = w->w - x - ui_strwidth(what);
+	if (u->has_cpu && g->state != LS_GS_EXITED && free >= 4) {
+		right -= 3;
+		free -= 4;
+		ui_put(w, y, right, g->oncpu ? UI_S_RUN : UI_S_DIM, g->oncpu ? "cpu" : "off");
+		right--;
+	}
+	if (g->state != LS_GS_EXITED && g->since && g->since <= st->last_ts)
+		ui_dur(d, sizeof(d), st->last_ts - g->since);
+	if (d[0] && free >= ui_strwidth(d) + 1) {
+		right -= ui_strwidth(d);
+		ui_put(w, y, right, UI_S_DIM, d);
+		right--;
+	}
+	ls_mstate_goname(st, g->goid, name, sizeof(name));
+	ui_put(w, y, 0, style, glyph);
+	ui_putw(w, y, 2, nw, current ? UI_S_HOT : g->state == LS_GS_EXITED ? UI_S_DIM :
+		UI_S_BOLD, name);
+	x = ui_putw(w, y, x, right - x, style, what);
 	if (g->state == LS_GS_PARKED && g->waitobj < st->no && right - x > 12) {
 		ls_mobject_label(&st->o[g->waitobj], what, sizeof(what));
 		x = ui_put(w, y, x, UI_S_DIM, " on ");

@@ -102,7 +102,6 @@ int	ui_putw(const struct ui_win *w, int y, int x, int maxw, int style, const cha
 int	ui_printf(const struct ui_win *w, int y, int x, int style, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 void	ui_fill(const struct ui_win *w, int y, int x, int n, uint32_t ch, int style);
-void	ui_style_row(const struct ui_win *w, int y, int style);
 void	ui_box(const struct ui_win *w, const struct ui_glyphs *gl, int style);
 /* A box with a title (and right-hand tag) in its top border. */
 void	ui_box_title(const struct ui_win *w, const struct ui_glyphs *gl, int style,
@@ -126,7 +125,6 @@ struct ui_term_opts {
 
 int	ui_term_start(const struct ui_term_opts *o, bool *mono, bool *utf8);
 void	ui_term_stop(void);
-bool	ui_term_active(void);
 void	ui_term_size(int *rows, int *cols);
 /* Next key (UI_KEY_* or a character), or -1 when none is waiting. */
 int	ui_term_key(void);

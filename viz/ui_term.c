@@ -233,11 +233,6 @@ void ui_term_stop(void)
 	term.rowcap = 0;
 }
 
-bool ui_term_active(void)
-{
-	return term.active;
-}
-
 int ui_term_signal(void)
 {
 	return term_sig;

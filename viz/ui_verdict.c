@@ -312,10 +312,11 @@ static int draw_dump(struct ui *u, const struct ui_win *w, int y, const struct l
 				rows++;
 				ui_put(w, y + rows++, 2, UI_S_BOLD, line);
 				if (what[0])
-					ui_printf(w, y + rows++, 2, UI_S_NORMAL, "%s: waiting on %s",
-						  g->name, what);
+					snprintf(line, sizeof(line), "%s: waiting on %s", g->name,
+						 what);
 				else
-					ui_printf(w, y + rows++, 2, UI_S_NORMAL, "%s", g->name);
+					snprintf(line, sizeof(line), "%s", g->name);
+				ui_put(w, y + rows++, 2, UI_S_NORMAL, line);
 				if (g->parent)
 					ui_printf(w, y + rows++, 2, UI_S_DIM,
 						  "created by goroutine %" PRIu64, g->parent);
@@ -488,7 +489,8 @@ void ui_draw_report(struct ui *u, const struct ui_win *w)
 	if (!u->det)
 		return;
 	ui_put(w, y++, 1, UI_S_BOLD, u->live && !u->live_done ?
-	       "The detectors' report so far:" : "The detectors' report for the whole run:");
+	       "The detectors' report so far" : "The detectors' report for the whole run");
+	ui_put(w, y++, 1, UI_S_DIM, "(it counts events from 0: its event N is #N+1 in the log)");
 	len = ls_detect_report_buf(u->det, NULL, 0);
 	if (len <= 0)
 		return;

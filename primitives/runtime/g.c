@@ -28,6 +28,19 @@
 static __thread struct ls_g *curg;
 static __thread pid_t cur_tid;
 
+/*
+ * A runtime thread (the timer thread, or a goroutine's thread after its
+ * function returned) is not a goroutine: it is never registered, so it is
+ * neither counted by the all-asleep check nor listed in the goroutine dump,
+ * and events it emits carry goid 0.
+ */
+static __thread bool systhread;
+
+void ls__systhread_enter(void)
+{
+	systhread = true;
+}
+
 static uint32_t allgs_lock;
 static struct ls_g *allgs;		/* live goroutines */
 static struct ls_g *freegs;		/* dead ones, for reuse */
@@ -125,6 +138,8 @@ static void lazy_exit(void *arg)
 	__atomic_store_n(&gp->status, LS_G_DEAD, __ATOMIC_RELEASE);
 	LS_TRACE(go_exit, gp->goid, ls_num_goroutine() - 1);
 	curg = NULL;
+	/* gone: a fatal error found by the exit check must not re-register us */
+	systhread = true;
 	left = g_unlink(gp);
 	(void)left;
 	ls__sched_exit();
@@ -152,18 +167,6 @@ static struct ls_g *register_self(const char *name, bool lazy)
 	if (lazy)
 		pthread_setspecific(lazy_key, gp);
 	return gp;
-}
-
-/*
- * A runtime thread (the timer thread) is not a goroutine: it is never
- * registered, so it is neither counted by the all-asleep check nor listed in
- * the goroutine dump, and events it emits carry goid 0.
- */
-static __thread bool systhread;
-
-void ls__systhread_enter(void)
-{
-	systhread = true;
 }
 
 struct ls_g *ls__getg(void)
@@ -205,6 +208,8 @@ static void *go_trampoline(void *arg)
 	__atomic_store_n(&gp->status, LS_G_DEAD, __ATOMIC_RELEASE);
 	LS_TRACE(go_exit, gp->goid, ls_num_goroutine() - 1);
 	curg = NULL;
+	/* gone: a fatal error found by the exit check must not re-register us */
+	systhread = true;
 	left = g_unlink(gp);
 	(void)left;
 	/* Last: this may find everyone else asleep and die with the dump. */
