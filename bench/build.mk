@@ -1,6 +1,7 @@
 # bench/ - side-by-side benchmarks: liblockstep, pthread, Go.
 #
-#   make bench         every shape, every column, one table (bench/run)
+#   make bench         every shape, every column, one table (bench/run),
+#                      then bench-trace's tables (not with BENCH_FILTER)
 #   make bench-instr   instructions per op under callgrind: lockstep,
 #                      lockstep without probes, pthread (uncontended shapes)
 #   make bench-build   only build the benchmark programs
@@ -101,8 +102,9 @@ BENCH_RUN	= bench/run --dir $(BENCH_DIR) --time '$(BENCH_TIME)' \
 .PHONY: bench-build bench-instr bench-smoke
 bench-build: $(BENCH_C_BINS) $(if $(BENCH_HAVE_GO),$(BENCH_GO_TEST))
 
-bench: bench-build
+bench: bench-build $(if $(BENCH_FILTER),,bench-trace-build)
 	$(Q)$(BENCH_RUN) $(if $(BENCH_HAVE_GO),,--no-go)
+	$(if $(BENCH_FILTER),,$(Q)$(BENCH_TRACE_RUN))
 
 bench-instr: $(BENCH_C_BINS)
 	$(Q)$(BENCH_RUN) --instr
@@ -126,6 +128,8 @@ bench-smoke: bench-build
 #                                   consumer, trace file and detector loops
 #
 # BPF rows need root (or CAP_BPF+CAP_PERFMON); without it they say so.
+# BENCH_COUNT sets the rounds, BENCH_FILTER=RE picks sections (emit, instr,
+# rate, file, detect, slowdown), BENCH_STRICT=1 fails on a missed target;
 # BENCH_TRACE_ARGS=... passes more options to bench/run --trace.
 
 BENCH_TRACE	:= $(BENCH_DIR)/bench-trace
@@ -151,7 +155,8 @@ $(BENCH_TRACE): $(BENCH_DIR)/obj-trace/trace.o $(BENCH_LAB_A) $(BENCH_VIZ_A) $(B
 	$(Q)$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lm
 
 BENCH_TRACE_RUN	= bench/run --trace --dir $(BENCH_DIR) \
-		  --lockstep $(BENCH_LOCKSTEP_CMD) \
+		  --lockstep $(BENCH_LOCKSTEP_CMD) --count '$(BENCH_COUNT)' \
+		  --filter '$(BENCH_FILTER)' \
 		  $(if $(filter-out 0,$(BENCH_STRICT)),--strict) $(BENCH_TRACE_ARGS)
 
 .PHONY: bench-trace bench-trace-build

@@ -13,9 +13,9 @@
  *		and drain only after PROGRAM has exited (the ring must hold
  *		everything; for runs under valgrind, where a consumer that
  *		keeps pace would only add noise).
- *	bench-trace info FILE
+ *	bench-trace info [-v] FILE
  *		Records in a trace file, the trailer's loss count and the sum
- *		of its trace_lost records.
+ *		of its trace_lost records; -v: and how many of each event.
  *	bench-trace tracefile DIR N ROUNDS
  *		Write then read back an N-record trace file in DIR with
  *		lab/tracefile's writer and reader, ROUNDS times.
@@ -173,22 +173,29 @@ static int cmd_info(int argc, char **argv)
 	struct ls_trace_reader *rd;
 	const struct ls_trace_info *info;
 	struct ls_event e;
+	static uint64_t by_id[65536];
 	uint64_t n = 0, lost_ev = 0;
+	bool verbose = argc == 2 && !strcmp(argv[0], "-v");
 	char err[512];
 	int ret;
 
-	if (argc != 1)
-		die("usage: info FILE");
-	ret = ls_trace_reader_open(&rd, argv[0], err, sizeof(err));
+	if (argc != 1 + verbose)
+		die("usage: info [-v] FILE");
+	ret = ls_trace_reader_open(&rd, argv[verbose], err, sizeof(err));
 	if (ret)
 		die("%s", err);
 	while ((ret = ls_trace_reader_next(rd, &e)) == 1) {
 		n++;
+		by_id[e.id]++;
 		if (e.id == LS_EV_TRACE_LOST)
 			lost_ev += e.args[0];
 	}
 	if (ret < 0)
 		die("%s", ls_trace_reader_error(rd));
+	for (unsigned id = 0; verbose && id < 65536; id++)
+		if (by_id[id])
+			printf("%10llu %s\n", (unsigned long long)by_id[id],
+			       ls_event_name(id));
 	info = ls_trace_reader_info(rd);
 	printf("result mode=info records=%llu trailer=%d lost=%llu lost_records=%llu\n",
 	       (unsigned long long)n, info->has_trailer,
@@ -199,7 +206,7 @@ static int cmd_info(int argc, char **argv)
 
 /* ---- synthetic streams ---- */
 
-#define SYN_GOROUTINES	8
+#define SYN_GOROUTINES	16
 #define SYN_MUTEXES	4
 #define SYN_VARS	8
 
@@ -424,7 +431,7 @@ int main(int argc, char **argv)
 			return cmds[k].fn(argc - 2, argv + 2);
 	fprintf(stderr,
 		"usage: bench-trace ring [-c RECORDS] [-a] -- PROGRAM [ARGS...]\n"
-		"       bench-trace info FILE\n"
+		"       bench-trace info [-v] FILE\n"
 		"       bench-trace tracefile DIR N ROUNDS\n"
 		"       bench-trace detect [--no-race] [--no-lockorder] (FILE | --synth N) ROUNDS\n");
 	return 2;

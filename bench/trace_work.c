@@ -17,11 +17,13 @@
  *		(clock_nanosleep to an absolute deadline) and never runs ahead.
  *		A producer that cannot keep up falls behind; the achieved rate
  *		is printed.
- *	bench-trace-work mix ITERS WORK
- *		4 goroutines, ITERS rounds each of: WORK rounds of local work
- *		(bench_local_work), then Lock, ls_load and ls_store of a shared
+ *	bench-trace-work mix WORKERS ITERS WORK
+ *		WORKERS goroutines, ITERS rounds each of: WORK rounds of local
+ *		work (bench_local_work), then Lock, ls_load and ls_store of a
  *		counter, Unlock, and a send on a channel of 16 that main
- *		receives from.  A WaitGroup ends it; the counter is checked.
+ *		receives from.  There are four counters, each with its mutex;
+ *		a goroutine moves to the next one every round.  A WaitGroup
+ *		ends it; the counters and the sum received are checked.
  *
  * Every mode ends with one line on stdout, "result" and key=value pairs:
  *	result mode=emit kind=store ops=1000000 events=1000000 ns=2345678
@@ -42,8 +44,9 @@
 
 #define WARMUP_OPS	10000
 #define PACE_PERIOD_NS	1000000		/* 1 ms */
-#define MIX_WORKERS	4
+#define MIX_MAX_WORKERS	256
 #define MIX_CHAN_CAP	16
+#define MIX_LOCKS	4
 
 static int64_t now_ns(void)
 {
@@ -239,25 +242,35 @@ static int cmd_pace(int argc, char **argv)
 
 /* ---- mix ---- */
 
-struct mix {
+struct mix_slot {
 	struct ls_mutex		mu;
 	int64_t			counter;
+	const char		*name;
+} __attribute__((aligned(128)));
+
+struct mix {
+	struct mix_slot		slot[MIX_LOCKS];
 	struct ls_chan		*ch;
 	struct ls_waitgroup	wg;
+	uint64_t		workers;
 	uint64_t		iters;
 	int			work;
+	uint64_t		next_id;
 };
 
 static void mix_worker(void *arg)
 {
 	struct mix *m = arg;
+	uint64_t id = __atomic_fetch_add(&m->next_id, 1, __ATOMIC_RELAXED);
 	int64_t foo = 1;
 
 	for (uint64_t i = 0; i < m->iters; i++) {
+		struct mix_slot *s = &m->slot[(id + i) % MIX_LOCKS];
+
 		foo = bench_local_work(foo, m->work);
-		ls_mutex_lock(&m->mu);
-		ls_store(&m->counter, ls_load(&m->counter, "counter") + 1, "counter");
-		ls_mutex_unlock(&m->mu);
+		ls_mutex_lock(&s->mu);
+		ls_store(&s->counter, ls_load(&s->counter, s->name) + 1, s->name);
+		ls_mutex_unlock(&s->mu);
 		ls_chan_send(m->ch, &i);
 	}
 	ls_waitgroup_done(&m->wg);
@@ -266,39 +279,50 @@ static void mix_worker(void *arg)
 static int cmd_mix(int argc, char **argv)
 {
 	static struct mix m = {
-		.mu = LS_MUTEX_INIT("mu"),
+		.slot = {
+			{ .mu = LS_MUTEX_INIT("mu0"), .name = "count0" },
+			{ .mu = LS_MUTEX_INIT("mu1"), .name = "count1" },
+			{ .mu = LS_MUTEX_INIT("mu2"), .name = "count2" },
+			{ .mu = LS_MUTEX_INIT("mu3"), .name = "count3" },
+		},
 		.wg = LS_WAITGROUP_INIT("workers"),
 	};
 	uint64_t got = 0, v, sum = 0;
-	int64_t t0, t1;
+	int64_t t0, t1, total = 0;
 
-	if (argc != 2)
-		die("usage: mix ITERS WORK");
-	m.iters = parse_u64(argv[0], "ITERS");
-	m.work = (int)parse_u64(argv[1], "WORK");
+	if (argc != 3)
+		die("usage: mix WORKERS ITERS WORK");
+	m.workers = parse_u64(argv[0], "WORKERS");
+	m.iters = parse_u64(argv[1], "ITERS");
+	m.work = (int)parse_u64(argv[2], "WORK");
+	if (!m.workers || m.workers > MIX_MAX_WORKERS)
+		die("WORKERS must be 1..%d", MIX_MAX_WORKERS);
 	m.ch = ls_chan_make(sizeof(uint64_t), MIX_CHAN_CAP, "results");
 	if (!m.ch)
 		die("cannot make a channel");
 	t0 = now_ns();
-	for (int i = 0; i < MIX_WORKERS; i++) {
+	for (uint64_t i = 0; i < m.workers; i++) {
 		ls_waitgroup_add(&m.wg, 1);
 		if (ls_go(mix_worker, &m, "worker"))
 			die("cannot start a goroutine");
 	}
-	while (got < MIX_WORKERS * m.iters && ls_chan_recv(m.ch, &v)) {
+	while (got < m.workers * m.iters && ls_chan_recv(m.ch, &v)) {
 		sum += v;
 		got++;
 	}
 	ls_waitgroup_wait(&m.wg);
 	t1 = now_ns();
-	if (m.counter != (int64_t)(MIX_WORKERS * m.iters) ||
-	    sum != MIX_WORKERS * (m.iters * (m.iters - 1) / 2)) {
+	for (int i = 0; i < MIX_LOCKS; i++)
+		total += m.slot[i].counter;
+	if (total != (int64_t)(m.workers * m.iters) ||
+	    sum != m.workers * (m.iters * (m.iters - 1) / 2)) {
 		fprintf(stderr, "bench-trace-work: mix: counter %lld, expected %llu\n",
-			(long long)m.counter, (unsigned long long)(MIX_WORKERS * m.iters));
+			(long long)total, (unsigned long long)(m.workers * m.iters));
 		return 1;
 	}
-	printf("result mode=mix workers=%d iters=%llu work=%d ns=%lld\n", MIX_WORKERS,
-	       (unsigned long long)m.iters, m.work, (long long)(t1 - t0));
+	printf("result mode=mix workers=%llu iters=%llu work=%d ns=%lld\n",
+	       (unsigned long long)m.workers, (unsigned long long)m.iters, m.work,
+	       (long long)(t1 - t0));
 	return 0;
 }
 
@@ -312,6 +336,6 @@ int main(int argc, char **argv)
 		return cmd_mix(argc - 2, argv + 2);
 	fprintf(stderr, "usage: bench-trace-work emit KIND N\n"
 		"       bench-trace-work pace KIND RATE SECONDS THREADS\n"
-		"       bench-trace-work mix ITERS WORK\n");
+		"       bench-trace-work mix WORKERS ITERS WORK\n");
 	return 2;
 }

@@ -388,7 +388,7 @@ static bool utf8_locale(void)
 {
 	const char *cs;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_CTYPE, "");	/* characters only: numbers stay "C" */
 	cs = nl_langinfo(CODESET);
 	return cs && !strcmp(cs, "UTF-8");
 }

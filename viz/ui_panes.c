@@ -299,12 +299,22 @@ static uint32_t display_focus(const struct ui *u)
 		return u->focus;
 	for (uint64_t k = pos, n = 0; k > 0 && n < 64; k--, n++) {
 		const struct ls_event *ev = ls_model_event(u->m, k - 1);
+		int kind = ls_model_event_kind(ev->id);
 
 		if (!ev->obj || ev->id == LS_EV_OBJ_NAME)
 			continue;
-		for (uint32_t i = 0; i < st->no; i++)
-			if (ui_has_card(st, &st->o[i]) && ui_event_about(st, ev, i))
-				return i;
+		/* the event's object, or (GO_PARK, GO_READY) any at its address */
+		for (unsigned kd = kind >= 0 ? (unsigned)kind : 1; kd < LS_OBJ__COUNT; kd++) {
+			const struct ls_mobject *o = ls_mstate_object(st, ev->obj, kd);
+
+			if (o && o->kind == LS_OBJ_MUTEX && !ui_has_card(st, o) &&
+			    o->u.mu.parent < st->no)
+				o = &st->o[o->u.mu.parent];
+			if (o && ui_has_card(st, o))
+				return (uint32_t)(o - st->o);
+			if (kind >= 0)
+				break;
+		}
 	}
 	return LS_NOIDX;
 }

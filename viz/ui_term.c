@@ -158,7 +158,7 @@ int ui_term_start(const struct ui_term_opts *o, bool *mono, bool *utf8)
 {
 	const char *cs;
 
-	setlocale(LC_ALL, "");
+	setlocale(LC_CTYPE, "");	/* characters only: numbers stay "C" */
 	cs = nl_langinfo(CODESET);
 	*utf8 = cs && (!strcmp(cs, "UTF-8") || !strcmp(cs, "utf8"));
 	memset(&term.attr, 0, sizeof(term.attr));
