@@ -110,15 +110,15 @@ static int cmd_ring(int argc, char **argv)
 	pid_t pid;
 
 	for (i = 0; i < argc; i++) {
-		if (!strcmp(argv[i], "-c") && i + 1 < argc)
+		if (!strcmp(argv[i], "-c") && i + 1 < argc) {
 			cap = (uint32_t)parse_u64(argv[++i], "ring size");
-		else if (!strcmp(argv[i], "-a"))
+		} else if (!strcmp(argv[i], "-a")) {
 			after = true;
-		else if (!strcmp(argv[i], "--")) {
-			i++;
+		} else {
+			if (!strcmp(argv[i], "--"))
+				i++;
 			break;
-		} else
-			break;
+		}
 	}
 	if (i >= argc)
 		die("usage: ring [-c RECORDS] [-a] -- PROGRAM [ARGS...]");

@@ -39,3 +39,34 @@ all: $(LOCKSTEP_BIN)
 TEST_EXTRA_LIBS		+= $(LAB_A) $(LIB_A)
 TEST_EXTRA_LDLIBS	+= $(BPF_LDLIBS)
 TEST_EXTRA_CPPFLAGS	+= -Ilab -Ibpf
+
+# ---- lab/demos/: the programs of `lockstep demo` ----
+#
+#   lab/demos/<name>.c  ->  $(O)/demos/<name>, linked with liblockstep
+#
+#   make demos    build them (also part of `make`)
+#   make demo     build everything, then play the first demo; DEMO=NAME
+#                 plays another, DEMO_ARGS="--speed 2" passes options.
+#                 Without a terminal the demo prints its narration as text.
+#
+# They are programs that lockstep runs, not part of the command: LAB_SRCS
+# above takes lab/*.c only.  lockstep finds them next to itself, in
+# $(O)/demos/, and rebuilds one whose source is newer.
+
+DEMO_SRCS	:= $(sort $(wildcard lab/demos/*.c))
+DEMO_BINS	:= $(DEMO_SRCS:lab/demos/%.c=$(O)/demos/%)
+DEMO		?=
+DEMO_ARGS	?=
+
+# $$(LIB_A): set by primitives/build.mk, read after this file.
+$(O)/demos/%: lab/demos/%.c lab/demos/demo.h $$(LIB_A)
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+
+.PHONY: demos demo
+demos: $(DEMO_BINS)
+all: demos
+
+demo: all
+	$(Q)$(LOCKSTEP_BIN) demo $(DEMO) $(DEMO_ARGS)

@@ -26,6 +26,7 @@
 	X(export,	"convert a trace file to JSON lines or Perfetto JSON")	\
 	X(replay,	"play a trace file in the UI, or print its verdict")	\
 	X(top,		"watch a running program live in the UI")		\
+	X(demo,		"guided demonstrations, narrated, for a projector")	\
 	X(doctor,	"check that this machine can trace with BPF")
 
 #define LS__CMD_DECL(name, summary) int cmd_##name(int argc, char **argv);

@@ -169,16 +169,32 @@ static void sleep_ms(int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Poll the screen until it contains needle (or, with gone, until it does not). */
+/*
+ * Poll the screen until it contains needle (or, with gone, until it does
+ * not), and is settled: two captures 100 ms apart are the same, so that a
+ * frame tmux has only half received is never what the test reads.
+ */
 static bool wait_screen(FIXTURE_DATA(ui) *self, const char *needle, bool gone)
 {
-	for (int i = 0; i < (int)(WAIT_S * 20); i++) {
+	char *prev = NULL;
+
+	for (int i = 0; i < (int)(WAIT_S * 10); i++) {
 		free(self->screen);
 		self->screen = capture(self, false);
-		if (self->screen && (strstr(self->screen, needle) != NULL) != gone)
-			return true;
-		sleep_ms(50);
+		if (self->screen && (strstr(self->screen, needle) != NULL) != gone) {
+			if (prev && !strcmp(prev, self->screen)) {
+				free(prev);
+				return true;
+			}
+			free(prev);
+			prev = strdup(self->screen);
+		} else {
+			free(prev);
+			prev = NULL;
+		}
+		sleep_ms(100);
 	}
+	free(prev);
 	return false;
 }
 

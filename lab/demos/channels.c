@@ -41,28 +41,28 @@ static int64_t recv(struct ls_chan *c)
 static void sender(void *arg)
 {
 	send(unbuf, 1);				/* parks: nobody receives yet */
+	demo_step(1.5);
 	DEMO_WAIT_UNTIL(ls_chan_waiters(unbuf, LS_RECV) >= 1);
-	demo_step(1);
 	send(unbuf, 2);				/* to the parked receiver */
 
-	demo_step(1.5);
 	for (int64_t v = 10; v <= 30; v += 10) {
-		send(buf, v);			/* into the ring */
 		demo_step(1);
+		send(buf, v);			/* into the ring */
 	}
+	demo_step(1);
 	send(buf, 40);				/* full: parks */
 }
 
 static void receiver(void *arg)
 {
-	DEMO_WAIT_UNTIL(ls_chan_waiters(unbuf, LS_SEND) >= 1);
 	demo_step(1);
+	DEMO_WAIT_UNTIL(ls_chan_waiters(unbuf, LS_SEND) >= 1);
 	recv(unbuf);				/* from the parked sender */
 	demo_step(1);
 	recv(unbuf);				/* parks: nothing sent yet */
 
+	demo_step(5);
 	DEMO_WAIT_UNTIL(ls_chan_waiters(buf, LS_SEND) >= 1);
-	demo_step(1);
 	recv(buf);				/* frees a slot; the sender refills it */
 	for (int i = 0; i < 3; i++) {
 		demo_step(1);

@@ -31,8 +31,8 @@ static void reader(void *arg)
 	ls_rwmutex_rlock(&rw);
 	demo_step(1);
 	ls_waitgroup_go(&wg, writer, NULL, "writer");
-	DEMO_WAIT_UNTIL(ls_rwmutex_reader_count(&rw) < 0);	/* it announced itself */
 	demo_step(1.5);
+	DEMO_WAIT_UNTIL(ls_rwmutex_reader_count(&rw) < 0);	/* it announced itself */
 	ls_rwmutex_rlock(&rw);		/* the second, recursive RLock */
 	ls_rwmutex_runlock(&rw);
 	ls_rwmutex_runlock(&rw);

@@ -17,11 +17,19 @@
  *   7. victim unlocks: handed to the newcomer, the last waiter, so the
  *      mutex goes back to normal mode.
  *
- * Step 3 is a real race, the one the demo is about, and the hog almost
- * always wins it.  When the victim wins, it got the lock in normal mode:
- * it gives the lock back, lets the hog take it again, queues again, and
- * the round is played once more.
+ * Step 3 is a real race, the one the demo is about.  In Go the hog wins
+ * it: goready puts the woken goroutine on a run queue and the unlocker
+ * keeps its CPU.  Here goroutines are threads and the kernel might let the
+ * woken victim preempt the hog on a busy machine, so the victim runs at
+ * the lowest priority (nice 19): woken, it waits for a CPU instead of
+ * taking the hog's, as in Go.  Should the victim win all the same, it got
+ * the lock in normal mode: it gives the lock back, lets the hog take it
+ * again, queues again, and the round is played once more.
  */
+#define _GNU_SOURCE
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <lockstep/lockstep.h>
 
 #include "demo.h"
@@ -49,9 +57,9 @@ static void hog(void *arg)
 {
 	ls_mutex_lock(&mu);
 	__atomic_add_fetch(&hog_locks, 1, __ATOMIC_SEQ_CST);
+	demo_step(2);				/* holding mu; the victim queues */
 	for (int round = 0;; round++) {
-		DEMO_WAIT_UNTIL(waiters() >= 1);	/* the victim queued */
-		demo_step(1);				/* holding mu */
+		DEMO_WAIT_UNTIL(waiters() >= 1);
 		if (ls_mutex_state(&mu) & LS_MUTEX_STARVING)
 			break;
 		if (round == MAX_ROUNDS) {
@@ -62,18 +70,20 @@ static void hog(void *arg)
 		ls_mutex_unlock(&mu);		/* wakes the victim ... */
 		ls_mutex_lock(&mu);		/* ... and barges straight back in */
 		__atomic_add_fetch(&hog_locks, 1, __ATOMIC_SEQ_CST);
+		demo_step(1);			/* the victim wakes, starves, queues */
 	}
 
 	/* Starvation mode, the victim at the head: a newcomer arrives. */
 	ls_waitgroup_go(&wg, newcomer, NULL, "newcomer");
-	DEMO_WAIT_UNTIL(waiters() >= 2);
 	demo_step(1);
+	DEMO_WAIT_UNTIL(waiters() >= 2);
 	__atomic_store_n(&handing_off, 1, __ATOMIC_SEQ_CST);
 	ls_mutex_unlock(&mu);			/* hand-off to the victim */
 }
 
 static void victim(void *arg)
 {
+	setpriority(PRIO_PROCESS, (id_t)gettid(), 19);	/* see the top */
 	for (;;) {
 		int seen;
 
@@ -92,8 +102,8 @@ static void victim(void *arg)
 int main(void)
 {
 	ls_waitgroup_go(&wg, hog, NULL, "hog");
-	DEMO_WAIT_UNTIL(ls_mutex_state(&mu) & LS_MUTEX_LOCKED);
 	demo_step(1);
+	DEMO_WAIT_UNTIL(ls_mutex_state(&mu) & LS_MUTEX_LOCKED);
 	ls_waitgroup_go(&wg, victim, NULL, "victim");
 	ls_waitgroup_wait(&wg);
 	return 0;

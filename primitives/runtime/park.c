@@ -7,9 +7,12 @@
  *	0  parked, still spinning on the word
  *	2  parked and asleep in futex(FUTEX_WAIT)
  *	1  readied
- * The parker spins a little (a waker on the other CPU is often microseconds
- * away: that is the price difference between Go switching goroutines in
- * user space and us switching OS threads), then moves 0 -> 2 and sleeps.
+ * The parker spins a little when a CPU is free for it (a waker on another
+ * CPU is often microseconds away: that is the price difference between Go
+ * switching goroutines in user space and us switching OS threads), then
+ * moves 0 -> 2 and sleeps.  With every CPU busy it sleeps at once: spinning
+ * would only take the CPU from the goroutine that is to wake it (the same
+ * rule as Go's canSpin, which wants an idle P).
  * The waker exchanges in 1 and calls futex(FUTEX_WAKE) only if it saw 2.
  */
 #define _GNU_SOURCE
@@ -120,10 +123,12 @@ void ls__gopark(void (*unlockf)(void *), void *lock, enum ls_wait_reason reason,
 	if (__atomic_sub_fetch(&sched_word, 1, __ATOMIC_SEQ_CST) == 0)
 		all_asleep();
 
-	for (int i = 0; i < PARK_SPINS; i++) {
-		if (__atomic_load_n(&gp->parkword, __ATOMIC_ACQUIRE) == 1)
-			goto woken;
-		ls__procyield(10);
+	if (ls__sched_running() < (uint32_t)ls__ncpu()) {
+		for (int i = 0; i < PARK_SPINS; i++) {
+			if (__atomic_load_n(&gp->parkword, __ATOMIC_ACQUIRE) == 1)
+				goto woken;
+			ls__procyield(10);
+		}
 	}
 	w = 0;
 	if (__atomic_compare_exchange_n(&gp->parkword, &w, 2, false,

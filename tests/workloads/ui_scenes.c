@@ -86,24 +86,43 @@ static void scene_mutex(void)
 
 /* ---- starvation and LIFO re-queueing ---- */
 
+struct starver {
+	struct ls_mutex	m;
+	int		got;	/* worker-1 has held it */
+};
+
 static struct ls_mutex *starved;
+
+static void lock_once(void *p)
+{
+	struct starver *s = p;
+
+	ls_mutex_lock(&s->m);
+	ST(&s->got, 1);
+	ls_mutex_unlock(&s->m);
+}
 
 static void scene_starve(void)
 {
-	static struct ls_mutex ms[20];
+	static struct starver ss[20];
 
 	for (int i = 0; i < 20; i++) {
-		struct ls_mutex *m = &ms[i];
+		struct ls_mutex *m = &ss[i].m;
 
 		ls_mutex_init(m, "hot-lock");
 		ls_mutex_lock(m);
-		go(lock_forever, m, "worker-1");
+		go(lock_once, &ss[i], "worker-1");
 		WAIT_FOR(waiters(m) == 1);
 		ls_sleep(3 * LS_MSEC);
 		ls_mutex_unlock(m);
 		/* barge in before the woken worker-1 runs */
 		if (!ls_mutex_trylock(m)) {
 			ls_mutex_lock(m);
+			ls_mutex_unlock(m);
+			continue;
+		}
+		if (LD(&ss[i].got)) {
+			/* worker-1 was quicker: it took the lock and left */
 			ls_mutex_unlock(m);
 			continue;
 		}
