@@ -25,8 +25,9 @@
 #include "demos.h"
 #include "runner.h"
 
-#define WRAP_COLS	76
-#define INDENT		"      "
+#define WRAP_COLS		76
+#define INDENT			"      "
+#define DEMO_EXIT_SIGNAL	130	/* as a shell reports SIGINT */
 
 static const char demo_usage_head[] =
 	"usage: lockstep demo [NAME] [OPTIONS]\n"
@@ -64,7 +65,7 @@ static const char demo_usage_tail[] =
 	"\n"
 	"Exit status: 0 the demo ran as planned (or you left the UI before its\n"
 	"end); 1 it did not (a line says which step never happened), or lockstep\n"
-	"failed; 2 usage error.\n";
+	"failed; 2 usage error; 130 interrupted (Ctrl-C).\n";
 
 static void usage(FILE *f)
 {
@@ -126,12 +127,10 @@ static int parse(int argc, char **argv, struct demo_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("LOCKSTEP_DEMO_SPEED");
+	bool speed_set = false;
 	int opt, ret;
 
 	a->speed = 1;
-	if (env && *env && parse_speed(env, &a->speed))
-		return ls_usage_error("demo", "LOCKSTEP_DEMO_SPEED=%s: expected a number "
-				      "above 0 (times faster)", env);
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -148,6 +147,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
 			if (parse_speed(optarg, &a->speed))
 				return ls_usage_error("demo", "--speed %s: expected a number "
 						      "above 0 (times faster)", optarg);
+			speed_set = true;
 			break;
 		case OPT_RECORD:
 			a->ro.record = optarg;
@@ -173,6 +173,9 @@ static int parse(int argc, char **argv, struct demo_args *a)
 		return ls_usage_error("demo", "one demo at a time");
 	if (a->list)
 		return 0;
+	if (!speed_set && env && *env && parse_speed(env, &a->speed))
+		return ls_usage_error("demo", "LOCKSTEP_DEMO_SPEED=%s: expected a number "
+				      "above 0 (times faster)", env);
 	if (optind == argc) {
 		a->demo = &ls_demos[0];
 		return 0;
@@ -362,29 +365,38 @@ static int ui_loop(struct ls_run *r, const struct demo_args *a, struct story *s)
 
 /* ---- the end: did it go as planned? ---- */
 
-static int judge(const struct ls_run *r, const struct story *s, bool ui)
+static int judge(const struct ls_run *r, const struct story *s)
 {
 	const struct ls_demo *d = s->d;
 	const char *why = NULL;
 	char buf[256];
 
-	if (r->stopped == LS_RUN_STOP_QUIT || (ui && r->stopped == LS_RUN_STOP_SIGNAL)) {
+	if (r->stopped == LS_RUN_STOP_QUIT) {
 		printf("demo %s: left before its end (%zu of %zu steps seen)\n", d->name,
 		       s->n.next, d->ncues);
 		return 0;
 	}
+	if (r->stopped == LS_RUN_STOP_SIGNAL) {
+		fflush(stdout);
+		fprintf(stderr, "lockstep demo: %s was interrupted (%zu of %zu steps seen)\n",
+			d->name, s->n.next, d->ncues);
+		return DEMO_EXIT_SIGNAL;
+	}
 	if (!ls_demo_complete(&s->n)) {
-		snprintf(buf, sizeof(buf), "step %zu of %zu (%s) never happened", s->n.next + 1,
-			 d->ncues, d->cues[s->n.next].what);
+		snprintf(buf, sizeof(buf), "%sstep %zu of %zu (%s) never happened",
+			 r->stopped == LS_RUN_STOP_TIMEOUT ? "it did not end in time, and " : "",
+			 s->n.next + 1, d->ncues, d->cues[s->n.next].what);
 		why = buf;
 	} else if (r->verdict != d->verdict) {
 		snprintf(buf, sizeof(buf), "it ended with the verdict '%s', not '%s'",
 			 ls_verdict_name(r->verdict), ls_verdict_name(d->verdict));
 		why = buf;
-	} else if (r->stopped != LS_RUN_ENDED || r->exit_status != d->exit_status) {
-		snprintf(buf, sizeof(buf), "the program %s (expected exit status %d)",
-			 r->stopped != LS_RUN_ENDED ? "was stopped" : "exited with another status",
-			 d->exit_status);
+	} else if (r->stopped != LS_RUN_ENDED) {
+		snprintf(buf, sizeof(buf), "lockstep had to stop the program");
+		why = buf;
+	} else if (r->exit_status != d->exit_status) {
+		snprintf(buf, sizeof(buf), "the program exited with status %d, not %d",
+			 r->exit_status, d->exit_status);
 		why = buf;
 	}
 	if (why) {
@@ -471,8 +483,10 @@ int cmd_demo(int argc, char **argv)
 		putchar('\n');
 	}
 	fflush(stdout);
-	ls_run_report(&r, stdout);
-	status = ret ? 1 : judge(&r, &s, ui && !s.print);
+	/* left early: the report of a program stopped half-way says nothing */
+	if (r.stopped != LS_RUN_STOP_QUIT)
+		ls_run_report(&r, stdout);
+	status = ret ? 1 : judge(&r, &s);
 	fflush(stdout);
 out:
 	ls_run_release(&r);

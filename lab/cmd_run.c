@@ -282,6 +282,7 @@ static int ui_loop(struct ls_run *r, const struct run_args *a, const char *title
 {
 	struct ls_ui_opts uo = {
 		.title = title, .on_event = ls_run_event, .on_event_ctx = r,
+		.detect_flags = ls_run_detect_flags,
 		.paused = a->paused, .speed = a->speed, .ascii = a->ascii,
 		.mono = a->mono,
 	};

@@ -101,8 +101,8 @@ static const struct ls_demo_cue starvation_cues[] = {
 	  "is on a CPU, the victim is still waking up: woken is not owner.", true },
 	{ "the victim sets STARVING", LS_EV_MUTEX_STARVE, "victim", "mu", NULL,
 	  "victim: awake, it finds mu locked again. It has waited more than 1 ms, "
-	  "so it sets the starving bit (4) and parks again, at the head of the "
-	  "queue this time. mu is in starvation mode.", true },
+	  "so its CAS sets the starving bit (4): mu is in starvation mode. Next "
+	  "it parks again, at the head of the queue this time.", true },
 	{ "a newcomer queues at the tail", LS_EV_MUTEX_PARK, "newcomer", "mu", NULL,
 	  "newcomer: Lock() in starvation mode may not spin or grab the mutex: it "
 	  "queues at the tail, behind the victim. Barging is over.", true },

@@ -121,6 +121,12 @@ void ls_run_arm_timeout(struct ls_run *r)
 	r->alarm_armed = true;
 }
 
+unsigned ls_run_detect_flags(void *ctx)
+{
+	(void)ctx;
+	return alarm_fired ? LS_DETECT_TIMED_OUT : 0;
+}
+
 static void disarm_timeout(struct ls_run *r)
 {
 	struct itimerval off = { 0 };

@@ -136,6 +136,8 @@ int	ls_run_record(const struct ls_event *e, void *run);
  * SIGALRM timer, disarmed by ls_run_finish); the loop does it otherwise.
  */
 void	ls_run_arm_timeout(struct ls_run *r);
+/* LS_DETECT_TIMED_OUT once the armed timeout has fired (ctx: the run). */
+unsigned ls_run_detect_flags(void *ctx);
 /* End the program now (it is killed); the stream still drains. */
 void	ls_run_stop(struct ls_run *r, enum ls_run_stop why);
 /* Drain, close the transport and the trace file, reach the verdict. */

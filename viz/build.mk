@@ -46,7 +46,7 @@ LAB_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A)
 LAB_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS)
 # tests that use the UI but not the transport still need it from liblab.a
 TEST_EXTRA_LIBS		+= $(VIZUI_A) $(VIZ_A) $(LAB_A) $(O)/liblockstep.a
-TEST_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS) -lm
+TEST_EXTRA_LDLIBS	+= $(NCURSES_LDLIBS)
 TEST_EXTRA_CPPFLAGS	+= -Iviz
 
 .PHONY: viz-ui

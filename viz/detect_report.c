@@ -364,7 +364,7 @@ static void wwait(struct out *o, const struct ls_fwait *w, bool cycle)
 		if (w->next.goid == w->g.goid)
 			put(o, " itself");
 	}
-	put(o, " (parked at event %" PRIu64 ")\n", w->park_ev);
+	put(o, " (parked at event %" PRIu64 ")\n", w->park_ev + 1);
 }
 
 /* "locked", or for an RWMutex "read-locked" / "write-locked" */
@@ -375,13 +375,18 @@ static const char *lock_verb(const struct ls_fobj *ob, unsigned mode)
 	return mode == LS_LOCK_READ ? "read-locked" : "write-locked";
 }
 
+/*
+ * Events are numbered from 1 in everything a person reads (this report, the
+ * UI's log, `replay --at N`); the JSON and the findings carry the 0-based
+ * index of the record in the stream.
+ */
 static void wfinding(struct out *o, const struct ls_finding *f)
 {
 	switch (f->kind) {
 	case LS_FIND_PANIC:
 		put(o, "%s: %s%s (in %s, event %" PRIu64 ")\n",
 		    f->u.panic.is_panic ? "panic" : "fatal error", f->u.panic.msg,
-		    f->u.panic.truncated ? "..." : "", f->u.panic.g.name, f->ev);
+		    f->u.panic.truncated ? "..." : "", f->u.panic.g.name, f->ev + 1);
 		break;
 	case LS_FIND_CYCLE:
 		if (f->u.waits.total == 1)
@@ -404,7 +409,7 @@ static void wfinding(struct out *o, const struct ls_finding *f)
 			put(o, " on ");
 			wobj(o, &f->u.leak.obj);
 		}
-		put(o, " since event %" PRIu64 "\n", f->u.leak.park_ev);
+		put(o, " since event %" PRIu64 "\n", f->u.leak.park_ev + 1);
 		break;
 	case LS_FIND_LOCK_ORDER:
 		put(o, "potential deadlock: locks taken in a cycle, no hang this run "
@@ -414,11 +419,11 @@ static void wfinding(struct out *o, const struct ls_finding *f)
 
 			put(o, "  %s %s ", e->g.name, lock_verb(&e->acq, e->acq_mode));
 			wobj(o, &e->acq);
-			put(o, " (event %" PRIu64 ") while holding ", e->acq_ev);
+			put(o, " (event %" PRIu64 ") while holding ", e->acq_ev + 1);
 			wobj(o, &e->held);
 			if (e->held.kind == LS_OBJ_RWMUTEX)
 				put(o, " for %s", e->held_mode == LS_LOCK_READ ? "reading" : "writing");
-			put(o, " (since event %" PRIu64 ")\n", e->held_ev);
+			put(o, " (since event %" PRIu64 ")\n", e->held_ev + 1);
 		}
 		break;
 	case LS_FIND_RACE:
@@ -427,10 +432,10 @@ static void wfinding(struct out *o, const struct ls_finding *f)
 		    f->u.race.var.addr);
 		put(o, "  %s %s %" PRId64 " (event %" PRIu64 ")\n", f->u.race.first.g.name,
 		    f->u.race.first.write ? "wrote" : "read", f->u.race.first.value,
-		    f->u.race.first.ev);
+		    f->u.race.first.ev + 1);
 		put(o, "  %s %s %" PRId64 " (event %" PRIu64 "), with nothing ordering the two\n",
 		    f->u.race.second.g.name, f->u.race.second.write ? "wrote" : "read",
-		    f->u.race.second.value, f->u.race.second.ev);
+		    f->u.race.second.value, f->u.race.second.ev + 1);
 		if (f->u.race.more)
 			put(o, "  and %" PRIu64 " more unordered access%s to it\n", f->u.race.more,
 			    f->u.race.more == 1 ? "" : "es");

@@ -22,7 +22,6 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -306,7 +305,7 @@ static void play(struct ui *u, uint64_t now)
 		target = pos + (uint64_t)u->credit;
 		if (target > count)
 			target = count;
-		u->credit -= floor(u->credit);
+		u->credit -= (double)(uint64_t)u->credit;	/* keep the fraction */
 	}
 	u->tick = now;
 	if (target > pos) {
@@ -380,7 +379,8 @@ static void live_poll(struct ui *u, int timeout_ms)
 			ui_message(u, "the program has ended");
 	}
 	if (u->live_done && u->det && !u->det_done) {
-		ls_detect_finish(u->det, 0);
+		ls_detect_finish(u->det, u->o->detect_flags ?
+				 u->o->detect_flags(u->o->on_event_ctx) : 0);
 		u->det_done = true;
 		/* repaint: the program may have written over the screen */
 		u->dirty |= UI_DIRTY_LAYOUT | UI_DIRTY_REPAINT;

@@ -133,6 +133,13 @@ struct ls_ui_opts {
 	 * record it); a negative return stops the stream with that error. */
 	int		(*on_event)(const struct ls_event *e, void *ctx);
 	void		*on_event_ctx;
+	/*
+	 * Live: the LS_DETECT_* flags for ls_detect_finish when the stream
+	 * ends (e.g. LS_DETECT_TIMED_OUT: the run stopped the program at its
+	 * timeout), so that the banner says what the final report says.
+	 * Called with on_event_ctx; NULL: no flags.
+	 */
+	unsigned	(*detect_flags)(void *ctx);
 
 	/*
 	 * Benchmark (replay only): draw into a virtual screen of bench_cols x

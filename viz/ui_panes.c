@@ -132,7 +132,12 @@ void ui_draw_header(struct ui *u, const struct ui_win *w)
 		snprintf(d, sizeof(d), " %s ", ls_verdict_name(ls_finding_verdict(f[0])));
 		rstyle = UI_S_BANNER;
 	} else if (at_end && u->det_done) {
-		snprintf(d, sizeof(d), " ok ");
+		/* no finding: ok, or the run's own end (timeout) */
+		enum ls_verdict v = ls_detect_verdict(u->det);
+
+		snprintf(d, sizeof(d), " %s ", ls_verdict_name(v));
+		if (v != LS_VERDICT_OK)
+			rstyle = UI_S_BANNER;
 	} else {
 		d[0] = '\0';
 	}
@@ -334,7 +339,6 @@ static int flow_cards(const struct ui *u, const uint32_t *list, int n, int first
 	int col = 0, y = 0;
 
 	f->placed = 0;
-	(void)st;
 	for (int i = first; i <= n; i++) {
 		int h;
 

@@ -490,7 +490,6 @@ void ui_draw_report(struct ui *u, const struct ui_win *w)
 		return;
 	ui_put(w, y++, 1, UI_S_BOLD, u->live && !u->live_done ?
 	       "The detectors' report so far" : "The detectors' report for the whole run");
-	ui_put(w, y++, 1, UI_S_DIM, "(it counts events from 0: its event N is #N+1 in the log)");
 	len = ls_detect_report_buf(u->det, NULL, 0);
 	if (len <= 0)
 		return;

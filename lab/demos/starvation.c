@@ -17,18 +17,20 @@
  *   7. victim unlocks: handed to the newcomer, the last waiter, so the
  *      mutex goes back to normal mode.
  *
- * Step 3 is a real race, the one the demo is about.  In Go the hog wins
- * it: goready puts the woken goroutine on a run queue and the unlocker
- * keeps its CPU.  Here goroutines are threads and the kernel might let the
- * woken victim preempt the hog on a busy machine, so the victim runs at
- * the lowest priority (nice 19): woken, it waits for a CPU instead of
- * taking the hog's, as in Go.  Should the victim win all the same, it got
- * the lock in normal mode: it gives the lock back, lets the hog take it
- * again, queues again, and the round is played once more.
+ * Step 3 is a race, the one the demo is about.  In Go the hog wins it:
+ * goready puts the woken goroutine on a run queue, and the unlocker keeps
+ * its CPU and re-locks first.  Goroutines here are threads, and the kernel
+ * may run the woken victim at once, on another CPU or in the hog's place.
+ * So the victim runs on the hog's CPU only, as SCHED_BATCH, a policy that
+ * never preempts a running thread when it wakes: like Go's woken
+ * goroutine it waits for the hog to give up the CPU (ls_sleep), and the
+ * hog's re-lock comes first on every run, even on a busy machine.  Should
+ * the victim win all the same (the calls may fail), it got the lock in
+ * normal mode: it gives the lock back, lets the hog take it again, queues
+ * again, and the round is played once more.
  */
 #define _GNU_SOURCE
-#include <sys/resource.h>
-#include <unistd.h>
+#include <sched.h>
 
 #include <lockstep/lockstep.h>
 
@@ -40,6 +42,19 @@ static struct ls_mutex mu = LS_MUTEX_INIT("mu");
 static struct ls_waitgroup wg = LS_WAITGROUP_INIT("wg");
 static int hog_locks;		/* times the hog got mu */
 static int handing_off;		/* the hog's next Unlock hands mu off */
+static int hog_cpu = -1;
+
+/* Run the calling thread on cpu only (see the top). */
+static void pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	sched_setaffinity(0, sizeof(set), &set);
+}
 
 static int waiters(void)
 {
@@ -55,6 +70,8 @@ static void newcomer(void *arg)
 
 static void hog(void *arg)
 {
+	__atomic_store_n(&hog_cpu, sched_getcpu(), __ATOMIC_SEQ_CST);
+	pin(hog_cpu);
 	ls_mutex_lock(&mu);
 	__atomic_add_fetch(&hog_locks, 1, __ATOMIC_SEQ_CST);
 	demo_step(2);				/* holding mu; the victim queues */
@@ -83,7 +100,11 @@ static void hog(void *arg)
 
 static void victim(void *arg)
 {
-	setpriority(PRIO_PROCESS, (id_t)gettid(), 19);	/* see the top */
+	struct sched_param sp = { 0 };
+
+	/* see the top */
+	pin(__atomic_load_n(&hog_cpu, __ATOMIC_SEQ_CST));
+	sched_setscheduler(0, SCHED_BATCH, &sp);
 	for (;;) {
 		int seen;
 

@@ -198,9 +198,12 @@ static void done_waiter(void *arg)
 	ls_chan_recv(done, NULL);
 }
 
+/* globals: still reachable at exit, as a Go program's would be */
+static struct ls_chan *results;
+
 static void scene_chan(void)
 {
-	struct ls_chan *results = ls_chan_make(sizeof(int64_t), 5, "results");
+	results = ls_chan_make(sizeof(int64_t), 5, "results");
 	int64_t v;
 
 	jobs = ls_chan_make(sizeof(int64_t), 2, "jobs");
