@@ -46,7 +46,7 @@ TEST_EXTRA_CPPFLAGS	+= -Ilab -Ibpf
 #
 #   make demos    build them (also part of `make`)
 #   make demo     build everything, then play the first demo; DEMO=NAME
-#                 plays another, DEMO_ARGS="--speed 2" passes options.
+#                 plays another, DEMO_ARGS="--pace 2" passes options.
 #                 Without a terminal the demo prints its narration as text.
 #
 # They are programs that lockstep runs, not part of the command: LAB_SRCS

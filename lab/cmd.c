@@ -5,6 +5,7 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,20 @@ int ls_usage_error(const char *cmd, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "; try 'lockstep %s --help'\n", cmd);
 	return LS_EXIT_USAGE;
+}
+
+int ls_bad_option(const char *cmd, char *const argv[])
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : NULL;
+
+	/* long options set optopt to their (non-printable) value */
+	if (optopt > ' ' && optopt < 127 && optopt != '?')
+		return ls_usage_error(cmd, "-%c: unknown option, or its argument is "
+				      "missing", optopt);
+	if (arg && arg[0] == '-')
+		return ls_usage_error(cmd, "%s: unknown option, or its argument is "
+				      "missing", arg);
+	return ls_usage_error(cmd, "bad option");
 }
 
 void ls_error(const char *fmt, ...)

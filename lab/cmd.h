@@ -23,6 +23,11 @@ int	ls_usage_error(const char *cmd, const char *fmt, ...)
 /* "lockstep: <message>" on stderr. */
 void	ls_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool	ls_is_help(const char *arg);
+/*
+ * After getopt_long returned '?' (main sets opterr = 0, so getopt prints
+ * nothing): one line naming the argument at fault; returns 2.
+ */
+int	ls_bad_option(const char *cmd, char *const argv[]);
 
 /*
  * The target options of trace and record (and of any command that starts

@@ -170,7 +170,7 @@ static int parse(int argc, char **argv, struct check_opts *c)
 			c->verbose++;
 			break;
 		default:
-			return ls_usage_error("check", "bad option");
+			return ls_bad_option("check", argv);
 		}
 	}
 	if (optind < argc)

@@ -48,9 +48,9 @@ static const char demo_usage_tail[] =
 	"  --no-ui            no UI: print the narration, each step with a line of\n"
 	"                     state, then the verdict (also when stdin or stdout is\n"
 	"                     not a terminal)\n"
-	"  --speed X          X times faster (default 1: the program takes a step\n"
+	"  --pace X           X times faster (default 1: the program takes a step\n"
 	"                     every 0.7 s, the UI plays 10 events a second; 0.5 is\n"
-	"                     twice as slow); LOCKSTEP_DEMO_SPEED sets the default\n"
+	"                     twice as slow); LOCKSTEP_DEMO_PACE sets the default\n"
 	"  --record FILE      also write the events to a trace file, to replay later\n"
 	"  --program PATH     run PATH with this demo's narration instead of the\n"
 	"                     demo's own program (to try a changed demo)\n"
@@ -114,7 +114,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "no-ui", no_argument, NULL, OPT_NO_UI },
-		{ "speed", required_argument, NULL, OPT_SPEED },
+		{ "pace", required_argument, NULL, OPT_SPEED },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "mono", no_argument, NULL, OPT_MONO },
@@ -126,7 +126,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *env = getenv("LOCKSTEP_DEMO_SPEED");
+	const char *env = getenv("LOCKSTEP_DEMO_PACE");
 	bool speed_set = false;
 	int opt, ret;
 
@@ -145,7 +145,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
 			break;
 		case OPT_SPEED:
 			if (parse_speed(optarg, &a->speed))
-				return ls_usage_error("demo", "--speed %s: expected a number "
+				return ls_usage_error("demo", "--pace %s: expected a number "
 						      "above 0 (times faster)", optarg);
 			speed_set = true;
 			break;
@@ -162,11 +162,11 @@ static int parse(int argc, char **argv, struct demo_args *a)
 			a->program = optarg;
 			break;
 		case '?':
-			return ls_usage_error("demo", "bad option");
+			return ls_bad_option("demo", argv);
 		default:
 			ret = ls_target_opt("demo", opt, optarg, &a->ro.target);
 			if (ret)
-				return ret == 1 ? ls_usage_error("demo", "bad option") : ret;
+				return ret == 1 ? ls_bad_option("demo", argv) : ret;
 		}
 	}
 	if (optind + 1 < argc)
@@ -174,7 +174,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
 	if (a->list)
 		return 0;
 	if (!speed_set && env && *env && parse_speed(env, &a->speed))
-		return ls_usage_error("demo", "LOCKSTEP_DEMO_SPEED=%s: expected a number "
+		return ls_usage_error("demo", "LOCKSTEP_DEMO_PACE=%s: expected a number "
 				      "above 0 (times faster)", env);
 	if (optind == argc) {
 		a->demo = &ls_demos[0];
@@ -314,7 +314,7 @@ static int story_event(const struct ls_event *e, void *ctx)
 
 /* ---- the live UI ---- */
 
-/* Events per second the UI plays at: LS_DEMO_UI_EPS, times --speed. */
+/* Events per second the UI plays at: LS_DEMO_UI_EPS, times --pace. */
 static uint32_t ui_speed(double speed)
 {
 	double eps = LS_DEMO_UI_EPS * speed;

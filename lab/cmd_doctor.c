@@ -60,7 +60,7 @@ int cmd_doctor(int argc, char **argv)
 			fputs(doctor_usage, stdout);
 			return 0;
 		default:
-			return ls_usage_error("doctor", "bad option");
+			return ls_bad_option("doctor", argv);
 		}
 	}
 	if (optind < argc)

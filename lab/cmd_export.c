@@ -193,7 +193,7 @@ int cmd_export(int argc, char **argv)
 			fputs(export_usage, stdout);
 			return 0;
 		default:
-			return ls_usage_error("export", "bad option");
+			return ls_bad_option("export", argv);
 		}
 	}
 	if (optind < argc)

@@ -67,11 +67,11 @@ int cmd_record(int argc, char **argv)
 			quiet = true;
 			break;
 		case '?':
-			return ls_usage_error("record", "bad option");
+			return ls_bad_option("record", argv);
 		default:
 			ret = ls_target_opt("record", opt, optarg, &o);
 			if (ret)
-				return ret == 1 ? ls_usage_error("record", "bad option") : ret;
+				return ret == 1 ? ls_bad_option("record", argv) : ret;
 		}
 	}
 	if (!output)

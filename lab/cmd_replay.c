@@ -174,7 +174,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 			r->batch = (uint64_t)v;
 			break;
 		default:
-			return ls_usage_error("replay", "bad option");
+			return ls_bad_option("replay", argv);
 		}
 	}
 	if (optind >= argc)

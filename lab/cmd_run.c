@@ -185,11 +185,11 @@ static int parse(int argc, char **argv, struct run_args *a)
 			break;
 		}
 		case '?':
-			return ls_usage_error("run", "bad option");
+			return ls_bad_option("run", argv);
 		default:
 			ret = ls_target_opt("run", opt, optarg, &a->ro.target);
 			if (ret)
-				return ret == 1 ? ls_usage_error("run", "bad option") : ret;
+				return ret == 1 ? ls_bad_option("run", argv) : ret;
 		}
 	}
 	if (end < argc) {

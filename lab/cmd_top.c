@@ -69,11 +69,11 @@ int cmd_top(int argc, char **argv)
 			uo.mono = true;
 			break;
 		case '?':
-			return ls_usage_error("top", "bad option");
+			return ls_bad_option("top", argv);
 		default:
 			ret = ls_target_opt("top", opt, optarg, &o);
 			if (ret)
-				return ret == 1 ? ls_usage_error("top", "bad option") : ret;
+				return ret == 1 ? ls_bad_option("top", argv) : ret;
 		}
 	}
 	if (optind < argc)

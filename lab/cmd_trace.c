@@ -85,11 +85,11 @@ int cmd_trace(int argc, char **argv)
 			output = optarg;
 			break;
 		case '?':
-			return ls_usage_error("trace", "bad option");
+			return ls_bad_option("trace", argv);
 		default:
 			ret = ls_target_opt("trace", opt, optarg, &o);
 			if (ret)
-				return ret == 1 ? ls_usage_error("trace", "bad option") : ret;
+				return ret == 1 ? ls_bad_option("trace", argv) : ret;
 		}
 	}
 	ret = ls_target_finish("trace", argc, argv, optind, &o);

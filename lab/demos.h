@@ -30,7 +30,7 @@
 #include "../viz/model.h"
 #include "../viz/ui.h"
 
-/* The pace: a step of the demo programs, in ms, at --speed 1. */
+/* The pace: a step of the demo programs, in ms, at --pace 1. */
 #define LS_DEMO_STEP_MS		700
 #define LS_DEMO_STEP_MS_MIN	10	/* lab/demos/demo.h clamps to it too */
 #define LS_DEMO_UI_EPS		10	/* the UI plays events at, --speed 1 */

@@ -14,7 +14,7 @@
 #include "trace_util.h"
 
 #define ARGS_MAX	16
-#define FAST		"20"		/* --speed: a step every 35 ms */
+#define FAST		"20"		/* --pace: a step every 35 ms */
 #define WAIT_S		10.0		/* tmux: for text to appear */
 
 /* lockstep ARGS... (NULL-terminated), with envp_extra. */
@@ -81,7 +81,7 @@ TEST(help_names_every_demo)
 		ASSERT_CONTAINS(r.out, "The recursive-RLock deadlock");
 		ASSERT_CONTAINS(r.out, "Unbuffered handoff versus a buffer filling up");
 		ASSERT_CONTAINS(r.out, "--no-ui");
-		ASSERT_CONTAINS(r.out, "--speed");
+		ASSERT_CONTAINS(r.out, "--pace");
 		th_result_free(&r);
 	}
 	/* and `lockstep help` lists the command */
@@ -106,26 +106,26 @@ TEST(unknown_demo_one_line_exit_2)
 
 TEST(bad_speed_exit_2)
 {
-	const char *const env[] = { "LOCKSTEP_DEMO_SPEED=fast", NULL };
+	const char *const env[] = { "LOCKSTEP_DEMO_PACE=fast", NULL };
 	struct th_result r;
 
-	ASSERT_EQ(0, lockstep(&r, "demo", "--speed", "0", "--no-ui"));
+	ASSERT_EQ(0, lockstep(&r, "demo", "--pace", "0", "--no-ui"));
 	ASSERT_EQ(2, r.status);
-	ASSERT_CONTAINS(r.err, "--speed 0");
+	ASSERT_CONTAINS(r.err, "--pace 0");
 	ASSERT_EQ(1, count_lines(r.err));
 	th_result_free(&r);
 	ASSERT_EQ(0, lockstep_env(&r, env, 30, "demo", "--no-ui", NULL));
 	ASSERT_EQ(2, r.status);
-	ASSERT_CONTAINS(r.err, "LOCKSTEP_DEMO_SPEED=fast");
+	ASSERT_CONTAINS(r.err, "LOCKSTEP_DEMO_PACE=fast");
 	th_result_free(&r);
 }
 
 /* ---- each demo, as text ---- */
 
-/* `lockstep demo NAME --no-ui --speed FAST --transport shm`, as planned. */
+/* `lockstep demo NAME --no-ui --pace FAST --transport shm`, as planned. */
 static void run_text(struct th_result *r, const char *name)
 {
-	ASSERT_EQ(0, lockstep(r, "demo", name, "--no-ui", "--speed", FAST,
+	ASSERT_EQ(0, lockstep(r, "demo", name, "--no-ui", "--pace", FAST,
 			      "--transport", "shm"));
 	if (!r->exited || r->status != 0)
 		SHOW(*r);
@@ -211,7 +211,7 @@ TEST_TIMEOUT(channels_text, 40)
 /* No NAME: the first demo; the speed from the environment; auto transport. */
 TEST_TIMEOUT(default_demo_auto_transport, 40)
 {
-	const char *const env[] = { "LOCKSTEP_DEMO_SPEED=" FAST, NULL };
+	const char *const env[] = { "LOCKSTEP_DEMO_PACE=" FAST, NULL };
 	struct th_result r;
 
 	ASSERT_EQ(0, lockstep_env(&r, env, 30, "demo", "--no-ui", NULL));
@@ -228,7 +228,7 @@ TEST_TIMEOUT(no_terminal_falls_back_to_text, 40)
 {
 	struct th_result r;
 
-	ASSERT_EQ(0, lockstep(&r, "demo", "channels", "--speed", FAST, "--transport", "shm"));
+	ASSERT_EQ(0, lockstep(&r, "demo", "channels", "--pace", FAST, "--transport", "shm"));
 	ASSERT_EQ(0, r.status);
 	ASSERT_CONTAINS(r.out, "(9/9) the buffer is drained");
 	ASSERT_CONTAINS(r.out, "demo channels: ran as planned");
@@ -242,7 +242,7 @@ TEST_TIMEOUT(story_not_followed_fails, 40)
 	struct th_result r;
 
 	snprintf(prog, sizeof(prog), "%s", tu_build("demos/channels"));
-	ASSERT_EQ(0, lockstep(&r, "demo", "starvation", "--no-ui", "--speed", FAST,
+	ASSERT_EQ(0, lockstep(&r, "demo", "starvation", "--no-ui", "--pace", FAST,
 			      "--transport", "shm", "--program", prog));
 	ASSERT_TRUE(r.exited);
 	ASSERT_EQ(1, r.status);
@@ -366,7 +366,7 @@ TEST_F_TIMEOUT(tm, live_ui_narrates_and_pauses, 50)
 	const char *quit[] = { "send-keys", "-t", "demo", "q", NULL };
 
 	snprintf(line, sizeof(line), "env TERM=screen LANG=C.UTF-8 LC_ALL=C.UTF-8 "
-		 "TMPDIR=%s %s demo starvation --speed 4 --transport shm; "
+		 "TMPDIR=%s %s demo starvation --pace 4 --transport shm; "
 		 "echo EXIT=$?; sleep 60", self->dir, tu_lockstep());
 	self->started = true;
 	ASSERT_EQ(0, tmux_ok(self, args));

@@ -27,14 +27,20 @@ TEST(no_arguments_is_a_usage_error)
 	th_result_free(&r);
 }
 
+/* Every subcommand of ARCHITECTURE.md, and record. */
+static const char *const cmds[] = {
+	"list", "run", "check", "hint", "replay", "trace", "top", "export",
+	"doctor", "demo", "record",
+};
+#define NR_CMDS (sizeof(cmds) / sizeof(cmds[0]))
+
 TEST(help_lists_every_command)
 {
-	static const char *const cmds[] = { "trace", "record", "export", "doctor" };
 	struct th_result r;
 
 	lockstep(&r, "help", NULL, NULL, NULL);
 	EXPECT_EQ(0, r.status);
-	for (size_t i = 0; i < sizeof(cmds) / sizeof(cmds[0]); i++) {
+	for (size_t i = 0; i < NR_CMDS; i++) {
 		char *argv[] = { (char *)tu_lockstep(), (char *)cmds[i], "--help", NULL };
 		char line[64];
 		struct th_result h, h2;
@@ -98,6 +104,19 @@ TEST(usage_errors_are_one_line)
 	EXPECT_EQ(2, r.status);
 	EXPECT_CONTAINS(r.err, "expected a process id");
 	th_result_free(&r);
+}
+
+TEST(unknown_options_are_one_line_naming_them)
+{
+	for (size_t i = 0; i < NR_CMDS; i++) {
+		struct th_result r;
+
+		lockstep(&r, (char *)cmds[i], "--no-such-option", NULL, NULL);
+		EXPECT_EQ(2, r.status) TH_LOG("lockstep %s --no-such-option", cmds[i]);
+		EXPECT_EQ((size_t)1, tu_count_lines(r.err)) TH_LOG("%s said: %s", cmds[i], r.err);
+		EXPECT_CONTAINS(r.err, "--no-such-option");
+		th_result_free(&r);
+	}
 }
 
 TEST(program_that_cannot_run)

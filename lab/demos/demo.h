@@ -5,7 +5,7 @@
  *
  * A demo is slow on purpose, so that the audience can follow it: between
  * two steps a goroutine sleeps demo_step() (LOCKSTEP_DEMO_STEP_MS
- * milliseconds, set by `lockstep demo --speed`; 700 by default).  The
+ * milliseconds, set by `lockstep demo --pace`; 700 by default).  The
  * sleeps only give the pace.  Where the order of two goroutines matters,
  * the later one first waits for the earlier one's effect with
  * DEMO_WAIT_UNTIL, which polls a snapshot (ls_mutex_state,
