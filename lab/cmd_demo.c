@@ -322,45 +322,32 @@ static uint32_t ui_speed(double speed)
 	return eps < 1 ? 1 : eps > 100000 ? 100000 : (uint32_t)eps;
 }
 
+/* No terminal after all: the story goes on as text. */
+static void text_after_all(void *ctx)
+{
+	struct story *s = ctx;
+
+	s->print = true;
+	print_intro(s->d);
+}
+
 static int ui_loop(struct ls_run *r, const struct demo_args *a, struct story *s)
 {
 	const struct ls_demo *d = a->demo;
 	struct ls_demo_narrator un;
 	char title[96], intro[LS_DEMO_NOTE_MAX];
 	struct ls_ui_opts uo = {
-		.title = title, .on_event = ls_run_event, .on_event_ctx = r,
-		.intro = intro, .narrate = ls_demo_narrate, .narrate_ctx = &un,
-		.ascii = a->ascii, .mono = a->mono,
+		.title = title, .intro = intro, .narrate = ls_demo_narrate,
+		.narrate_ctx = &un, .ascii = a->ascii, .mono = a->mono,
 		/* the title page first; then a pace the room can follow */
 		.paused = true, .speed = ui_speed(a->speed),
 	};
-	struct ls_model *m;
-	int ret;
 
 	snprintf(title, sizeof(title), "demo %s", d->name);
 	snprintf(intro, sizeof(intro), "%s.\n\n%s\n\nspace: start, and go on after "
 		 "each pause.", d->title, d->intro);
 	ls_demo_narrator_init(&un, d);
-	m = ls_model_new(NULL);
-	if (!m) {
-		ls_error("out of memory");
-		return -ENOMEM;
-	}
-	ret = ls_ui_live(ls_run_transport(r), m, &uo);
-	ls_model_free(m);
-	if (ret == -ENOTTY) {
-		/* no terminal after all: the text */
-		s->print = true;
-		print_intro(d);
-		return ls_run_loop(r);
-	}
-	if (ret == -EINTR) {
-		ls_run_stop(r, LS_RUN_STOP_SIGNAL);
-		return 0;
-	}
-	if (ret < 0)
-		ls_error("the UI stopped: %s", strerror(-ret));
-	return ret;
+	return ls_run_with_ui(r, &uo, text_after_all, s);
 }
 
 /* ---- the end: did it go as planned? ---- */

@@ -281,31 +281,11 @@ static int resolve_exercise(struct run_args *a, struct ls_registry *reg,
 static int ui_loop(struct ls_run *r, const struct run_args *a, const char *title)
 {
 	struct ls_ui_opts uo = {
-		.title = title, .on_event = ls_run_event, .on_event_ctx = r,
-		.detect_flags = ls_run_detect_flags,
-		.paused = a->paused, .speed = a->speed, .ascii = a->ascii,
-		.mono = a->mono,
+		.title = title, .paused = a->paused, .speed = a->speed,
+		.ascii = a->ascii, .mono = a->mono,
 	};
-	struct ls_model *m;
-	int ret;
 
-	m = ls_model_new(NULL);
-	if (!m) {
-		ls_error("out of memory");
-		return -ENOMEM;
-	}
-	ls_run_arm_timeout(r);
-	ret = ls_ui_live(ls_run_transport(r), m, &uo);
-	ls_model_free(m);
-	if (ret == -ENOTTY)
-		return ls_run_loop(r);
-	if (ret == -EINTR) {
-		ls_run_stop(r, LS_RUN_STOP_SIGNAL);
-		return 0;
-	}
-	if (ret < 0)
-		ls_error("the UI stopped: %s", strerror(-ret));
-	return ret;
+	return ls_run_with_ui(r, &uo, NULL, NULL);
 }
 
 /* What the student does next, after running their exercise. */

@@ -21,6 +21,7 @@
 
 #include "cmd.h"
 #include "runner.h"
+#include "../viz/ui.h"
 
 #define POLL_MS		50
 #define NS_PER_MS	1000000ull
@@ -965,4 +966,35 @@ int ls_lab_stale(const struct ls_lab_paths *p, const char *src, const char *out)
 		return 1;
 	snprintf(lib, sizeof(lib), "%s/liblockstep.a", p->build);
 	return newer(src, &so.st_mtim) || newer(lib, &so.st_mtim);
+}
+
+int ls_run_with_ui(struct ls_run *r, struct ls_ui_opts *uo,
+		   void (*no_tty)(void *ctx), void *ctx)
+{
+	struct ls_model *m;
+	int ret;
+
+	uo->on_event = ls_run_event;
+	uo->on_event_ctx = r;
+	uo->detect_flags = ls_run_detect_flags;
+	m = ls_model_new(NULL);
+	if (!m) {
+		ls_error("out of memory");
+		return -ENOMEM;
+	}
+	ls_run_arm_timeout(r);
+	ret = ls_ui_live(ls_run_transport(r), m, uo);
+	ls_model_free(m);
+	if (ret == -ENOTTY) {
+		if (no_tty)
+			no_tty(ctx);
+		return ls_run_loop(r);
+	}
+	if (ret == -EINTR) {
+		ls_run_stop(r, LS_RUN_STOP_SIGNAL);
+		return 0;
+	}
+	if (ret < 0)
+		ls_error("the UI stopped: %s", strerror(-ret));
+	return ret;
 }

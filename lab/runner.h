@@ -138,6 +138,17 @@ int	ls_run_record(const struct ls_event *e, void *run);
 void	ls_run_arm_timeout(struct ls_run *r);
 /* LS_DETECT_TIMED_OUT once the armed timeout has fired (ctx: the run). */
 unsigned ls_run_detect_flags(void *ctx);
+
+struct ls_ui_opts;
+/*
+ * Show the run in the live UI until the user quits (run's and demo's
+ * default).  uo gets the run's hooks (every event through ls_run_event,
+ * the timeout's verdict); the rest of uo is the caller's.  Without a
+ * terminal after all, no_tty(ctx) runs (if given) and ls_run_loop takes
+ * over; Ctrl-C stops the run.  0, or a negative errno already reported.
+ */
+int	ls_run_with_ui(struct ls_run *r, struct ls_ui_opts *uo,
+		       void (*no_tty)(void *ctx), void *ctx);
 /* End the program now (it is killed); the stream still drains. */
 void	ls_run_stop(struct ls_run *r, enum ls_run_stop why);
 /* Drain, close the transport and the trace file, reach the verdict. */

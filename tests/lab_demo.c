@@ -11,31 +11,13 @@
  * into $LOCKSTEP_BUILD_DIR/demos/.
  */
 #include "harness.h"
+#include "lab_util.h"
 #include "trace_util.h"
 
-#define ARGS_MAX	16
 #define FAST		"20"		/* --pace: a step every 35 ms */
 #define WAIT_S		10.0		/* tmux: for text to appear */
 
-/* lockstep ARGS... (NULL-terminated), with envp_extra. */
-static int lockstep_env(struct th_result *r, const char *const *envp, double secs, ...)
-{
-	char *argv[ARGS_MAX + 2] = { (char *)tu_lockstep() };
-	va_list ap;
-	int n = 1, ret;
-
-	va_start(ap, secs);
-	while (n <= ARGS_MAX && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	ret = th_run_argv(argv, envp, secs, r);
-	if (ret)
-		memset(r, 0, sizeof(*r));
-	return ret;
-}
-
-#define lockstep(r, ...)	lockstep_env(r, NULL, 30, __VA_ARGS__, NULL)
+#define lockstep(r, ...)	lu_lockstep(r, NULL, 30, __VA_ARGS__, NULL)
 
 static int count_lines(const char *s)
 {
@@ -114,7 +96,7 @@ TEST(bad_speed_exit_2)
 	ASSERT_CONTAINS(r.err, "--pace 0");
 	ASSERT_EQ(1, count_lines(r.err));
 	th_result_free(&r);
-	ASSERT_EQ(0, lockstep_env(&r, env, 30, "demo", "--no-ui", NULL));
+	ASSERT_EQ(0, lu_lockstep(&r, env, 30, "demo", "--no-ui", NULL));
 	ASSERT_EQ(2, r.status);
 	ASSERT_CONTAINS(r.err, "LOCKSTEP_DEMO_PACE=fast");
 	th_result_free(&r);
@@ -214,7 +196,7 @@ TEST_TIMEOUT(default_demo_auto_transport, 40)
 	const char *const env[] = { "LOCKSTEP_DEMO_PACE=" FAST, NULL };
 	struct th_result r;
 
-	ASSERT_EQ(0, lockstep_env(&r, env, 30, "demo", "--no-ui", NULL));
+	ASSERT_EQ(0, lu_lockstep(&r, env, 30, "demo", "--no-ui", NULL));
 	if (r.status != 0)
 		SHOW(r);
 	ASSERT_EQ(0, r.status);
@@ -262,45 +244,9 @@ FIXTURE(tm) {
 	bool	started;
 };
 
-static int tmux(FIXTURE_DATA(tm) *self, struct th_result *r, const char *const *args)
-{
-	static const char *const env[] = { "LANG=C.UTF-8", "LC_ALL=C.UTF-8", NULL };
-	char *argv[32];
-	int n = 0;
-
-	argv[n++] = "tmux";
-	argv[n++] = "-L";
-	argv[n++] = self->sock;
-	argv[n++] = "-f";
-	argv[n++] = "/dev/null";
-	while (*args && n < 31)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	return th_run_argv(argv, env, 10, r);
-}
-
-static int tmux_ok(FIXTURE_DATA(tm) *self, const char *const *args)
-{
-	struct th_result r;
-	int ret = tmux(self, &r, args);
-
-	if (!ret && !(r.exited && r.status == 0)) {
-		TH_LOG("tmux %s: %s", args[0], r.err);
-		ret = -1;
-	}
-	th_result_free(&r);
-	return ret;
-}
-
 FIXTURE_SETUP(tm)
 {
-	char *argv[] = { "tmux", "-V", NULL };
-	struct th_result r;
-	bool have;
-
-	have = !th_run_argv(argv, NULL, 10, &r) && r.exited && r.status == 0;
-	th_result_free(&r);
-	if (!have)
+	if (!lu_have_tmux())
 		SKIP(return, "tmux is not installed");
 	self->dir = tu_tmpdir();
 	ASSERT_NOT_NULL(self->dir);
@@ -310,18 +256,8 @@ FIXTURE_SETUP(tm)
 
 FIXTURE_TEARDOWN(tm)
 {
-	static const char *const stop[] = { "kill-server", NULL };
-	const char *tmp = getenv("TMUX_TMPDIR");
-	char path[TU_PATH];
-	struct th_result r;
-
-	if (self->started) {
-		if (!tmux(self, &r, stop))
-			th_result_free(&r);
-		snprintf(path, sizeof(path), "%s/tmux-%u/%s", tmp && *tmp ? tmp : "/tmp",
-			 (unsigned)getuid(), self->sock);
-		unlink(path);
-	}
+	if (self->started)
+		lu_tmux_kill(self->sock);
 	free(self->screen);
 	if (self->dir)
 		tu_rmtree(self->dir);
@@ -335,7 +271,7 @@ static bool wait_screen(FIXTURE_DATA(tm) *self, const char *needle)
 	for (int i = 0; i < (int)(WAIT_S * 20); i++) {
 		struct th_result r;
 
-		if (!tmux(self, &r, cap)) {
+		if (!lu_tmux(self->sock, &r, cap)) {
 			if (r.exited && r.status == 0) {
 				free(self->screen);
 				self->screen = strdup(r.out);
@@ -369,7 +305,7 @@ TEST_F_TIMEOUT(tm, live_ui_narrates_and_pauses, 50)
 		 "TMPDIR=%s %s demo starvation --pace 4 --transport shm; "
 		 "echo EXIT=$?; sleep 60", self->dir, tu_lockstep());
 	self->started = true;
-	ASSERT_EQ(0, tmux_ok(self, args));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, args));
 
 	/* the title page: paused, the narration pane with the introduction */
 	WAIT_FOR("narration");
@@ -379,19 +315,19 @@ TEST_F_TIMEOUT(tm, live_ui_narrates_and_pauses, 50)
 	ASSERT_CONTAINS(self->screen, "live demo starvation");
 
 	/* space: it plays, and stops by itself at the first step */
-	ASSERT_EQ(0, tmux_ok(self, space));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, space));
 	WAIT_FOR("(1/9) hog: Lock()");
 	ASSERT_CONTAINS(self->screen, "PAUSED");
 	ASSERT_CONTAINS(self->screen, "mu = 0x1: locked; held by hog");
 	ASSERT_CONTAINS(self->screen, "sync.Mutex \"mu\"");
 
 	/* again: the next step, the victim in the queue */
-	ASSERT_EQ(0, tmux_ok(self, space));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, space));
 	WAIT_FOR("(2/9) victim: Lock()");
 	ASSERT_CONTAINS(self->screen, "PAUSED");
 
 	/* q leaves; the terminal is back and the exit status is 0 */
-	ASSERT_EQ(0, tmux_ok(self, quit));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, quit));
 	WAIT_FOR("EXIT=");
 	ASSERT_CONTAINS(self->screen, "EXIT=0");
 	ASSERT_CONTAINS(self->screen, "demo starvation: ");

@@ -9,32 +9,13 @@
  * docs/lab.md is the reference this suite holds the command to.
  */
 #include "harness.h"
+#include "lab_util.h"
 #include "trace_util.h"
 
 #include "goals.h"
 #include "registry.h"
 
-#define ARGS_MAX	16
-
-/* lockstep ARGS... (NULL-terminated), with envp_extra. */
-static int lockstep_env(struct th_result *r, const char *const *envp, double secs, ...)
-{
-	char *argv[ARGS_MAX + 2] = { (char *)tu_lockstep() };
-	va_list ap;
-	int n = 1, ret;
-
-	va_start(ap, secs);
-	while (n <= ARGS_MAX && (argv[n] = va_arg(ap, char *)))
-		n++;
-	va_end(ap);
-	argv[n] = NULL;
-	ret = th_run_argv(argv, envp, secs, r);
-	if (ret)
-		memset(r, 0, sizeof(*r));
-	return ret;
-}
-
-#define lockstep(r, ...)	lockstep_env(r, NULL, 60, __VA_ARGS__, NULL)
+#define lockstep(r, ...)	lu_lockstep(r, NULL, 60, __VA_ARGS__, NULL)
 
 /*
  * python3 evaluates expr over d, the JSON document in text, and must find
@@ -525,7 +506,7 @@ TEST_TIMEOUT(check_shows_the_compiler_errors, 60)
 
 	ASSERT_NOT_NULL(dir);
 	snprintf(env, sizeof(env), "LOCKSTEP_ROOT=%s", dir);
-	lockstep_env(&r, envp, 60, "check", BROKEN_ID, NULL);
+	lu_lockstep(&r, envp, 60, "check", BROKEN_ID, NULL);
 	EXPECT_EQ(1, r.status);
 	EXPECT_CONTAINS(r.out, "no_such_mutex");
 	EXPECT_CONTAINS(r.out, "error");
@@ -533,7 +514,7 @@ TEST_TIMEOUT(check_shows_the_compiler_errors, 60)
 	EXPECT_CONTAINS(r.out, "does not compile");
 	th_result_free(&r);
 
-	lockstep_env(&r, envp, 60, "check", "--json", BROKEN_ID, NULL);
+	lu_lockstep(&r, envp, 60, "check", "--json", BROKEN_ID, NULL);
 	EXPECT_EQ(1, r.status);
 	EXPECT_JSON(r.out, "len(d) == 1 and d[0]['id'] == '" BROKEN_ID "' and "
 		    "d[0]['passed'] is False and d[0]['compiled'] is False and "
@@ -541,11 +522,11 @@ TEST_TIMEOUT(check_shows_the_compiler_errors, 60)
 	th_result_free(&r);
 
 	/* a fixed copy passes, and --all reports both */
-	lockstep_env(&r, envp, 60, "check", "--runs", "2", "abba", NULL);
+	lu_lockstep(&r, envp, 60, "check", "--runs", "2", "abba", NULL);
 	EXPECT_EQ(0, r.status);
 	EXPECT_CONTAINS(r.out, "PASS " FIXED_ID " (2/2 runs ok)");
 	th_result_free(&r);
-	lockstep_env(&r, envp, 60, "check", "--all", "--json", "--runs", "1", NULL);
+	lu_lockstep(&r, envp, 60, "check", "--all", "--json", "--runs", "1", NULL);
 	EXPECT_EQ(1, r.status);
 	EXPECT_JSON(r.out, "[(x['id'], x['passed']) for x in d] == "
 		    "[('" FIXED_ID "', True), ('" BROKEN_ID "', False)]");

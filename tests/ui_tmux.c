@@ -25,6 +25,7 @@
 #include <unistd.h>
 
 #include "harness.h"
+#include "lab_util.h"
 #include "trace_util.h"
 
 #define WAIT_S		10.0	/* for text to appear */
@@ -40,24 +41,11 @@ FIXTURE(ui) {
 	int	servers;
 };
 
-static bool have_tmux(void)
-{
-	char *argv[] = { "tmux", "-V", NULL };
-	struct th_result r;
-	bool ok;
-
-	if (th_run_argv(argv, NULL, 10, &r))
-		return false;
-	ok = r.exited && r.status == 0;
-	th_result_free(&r);
-	return ok;
-}
-
 FIXTURE_SETUP(ui)
 {
 	static int n;
 
-	self->have_tmux = have_tmux();
+	self->have_tmux = lu_have_tmux();
 	if (!self->have_tmux)
 		SKIP(return, "tmux is not installed");
 	self->dir = tu_tmpdir();
@@ -66,56 +54,10 @@ FIXTURE_SETUP(ui)
 	snprintf(self->sock, sizeof(self->sock), "lockstep-ui-%d-%d", (int)getpid(), n++);
 }
 
-/* tmux -L SOCK ARGS..., output in *r (caller frees). */
-static int tmux(FIXTURE_DATA(ui) *self, struct th_result *r, const char *const *args)
-{
-	static const char *const env[] = { "LANG=C.UTF-8", "LC_ALL=C.UTF-8", NULL };
-	char *argv[32];
-	int n = 0;
-
-	argv[n++] = "tmux";
-	argv[n++] = "-L";
-	argv[n++] = self->sock;
-	argv[n++] = "-f";
-	argv[n++] = "/dev/null";
-	while (*args && n < 31)
-		argv[n++] = (char *)*args++;
-	argv[n] = NULL;
-	return th_run_argv(argv, env, 10, r);
-}
-
-static int tmux_ok(FIXTURE_DATA(ui) *self, const char *const *args)
-{
-	struct th_result r;
-	int ret = tmux(self, &r, args);
-
-	if (!ret && !(r.exited && r.status == 0)) {
-		fprintf(stderr, "# tmux %s: %s", args[0], r.err);
-		ret = -1;
-	}
-	th_result_free(&r);
-	return ret;
-}
-
-/* Stop our server and remove its socket (tmux leaves the file). */
-static void kill_server(FIXTURE_DATA(ui) *self)
-{
-	static const char *const stop[] = { "kill-server", NULL };
-	const char *tmp = getenv("TMUX_TMPDIR");
-	char path[TU_PATH];
-	struct th_result r;
-
-	if (!tmux(self, &r, stop))
-		th_result_free(&r);
-	snprintf(path, sizeof(path), "%s/tmux-%u/%s", tmp && *tmp ? tmp : "/tmp",
-		 (unsigned)getuid(), self->sock);
-	unlink(path);
-}
-
 FIXTURE_TEARDOWN(ui)
 {
 	if (self->started)
-		kill_server(self);
+		lu_tmux_kill(self->sock);
 	free(self->screen);
 	tu_rmtree(self->dir);
 }
@@ -134,7 +76,7 @@ static int start(FIXTURE_DATA(ui) *self, int cols, int rows, const char *env,
 
 	/* a server of our own each time: a killed one may still be exiting */
 	if (self->started) {
-		kill_server(self);
+		lu_tmux_kill(self->sock);
 		snprintf(self->sock + strcspn(self->sock, "+"), sizeof(self->sock) -
 			 strcspn(self->sock, "+"), "+%d", ++self->servers);
 	}
@@ -145,7 +87,7 @@ static int start(FIXTURE_DATA(ui) *self, int cols, int rows, const char *env,
 		 "grep -x -e -icanon -e -echo -e icanon -e echo | tr '\\n' ' '; "
 		 "echo; sleep 60", self->dir, env ? env : "", cmd);
 	self->started = true;
-	return tmux_ok(self, args);
+	return lu_tmux_ok(self->sock, args);
 }
 
 static char *capture(FIXTURE_DATA(ui) *self, bool escapes)
@@ -155,7 +97,7 @@ static char *capture(FIXTURE_DATA(ui) *self, bool escapes)
 	struct th_result r;
 	char *out;
 
-	if (tmux(self, &r, escapes ? esc : plain))
+	if (lu_tmux(self->sock, &r, escapes ? esc : plain))
 		return NULL;
 	out = r.exited && r.status == 0 ? strdup(r.out) : NULL;
 	th_result_free(&r);
@@ -216,7 +158,7 @@ static int keys(FIXTURE_DATA(ui) *self, const char *k1, const char *k2)
 {
 	const char *args[] = { "send-keys", "-t", SESSION, k1, k2, NULL };
 
-	return tmux_ok(self, args);
+	return lu_tmux_ok(self->sock, args);
 }
 
 /* Record ui_scenes SCENE into DIR/SCENE.lst; returns the path. */
@@ -646,10 +588,10 @@ TEST_F_TIMEOUT(ui, resize, 60)
 	ASSERT_EQ(0, keys(self, "End", NULL));
 	WAIT_FOR("[waiters=2");
 	ASSERT_EQ(NULL, strstr(self->screen, "v verdict"));	/* no room at 80 */
-	ASSERT_EQ(0, tmux_ok(self, grow));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, grow));
 	WAIT_FOR("v verdict");
 	ASSERT_CONTAINS(self->screen, "[waiters=2");
-	ASSERT_EQ(0, tmux_ok(self, shrink));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, shrink));
 	WAIT_FOR("terminal too small");
 	ASSERT_EQ(0, keys(self, "q", NULL));
 	WAIT_FOR("EXIT=0");
@@ -693,7 +635,7 @@ TEST_F_TIMEOUT(ui, monochrome_with_no_color, 60)
 	free(esc);
 	ASSERT_EQ(0, keys(self, "q", NULL));
 	WAIT_FOR("EXIT=0");
-	ASSERT_EQ(0, tmux_ok(self, stop));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, stop));
 	ASSERT_EQ(0, start(self, 80, 24, "NO_COLOR=1", cmd));
 	ASSERT_EQ(0, keys(self, "End", NULL));
 	WAIT_FOR("[waiters=2");
@@ -735,7 +677,7 @@ TEST_F_TIMEOUT(ui, ascii_fallback, 60)
 	ASSERT_CONTAINS(self->screen, "|| PAUSED ||");
 	ASSERT_EQ(0, keys(self, "q", NULL));
 	WAIT_FOR("EXIT=0");
-	ASSERT_EQ(0, tmux_ok(self, stop));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, stop));
 	/* a locale that is not UTF-8 gets ASCII without asking */
 	replay_cmd(cmd, sizeof(cmd), t, "--paused");
 	ASSERT_EQ(0, start(self, 200, 60, "LANG=C LC_ALL=C", cmd));
@@ -761,7 +703,7 @@ static void assert_sane(struct __test_metadata *_metadata, FIXTURE_DATA(ui) *sel
 	ASSERT_EQ(NULL, strstr(modes, "-icanon"));
 	ASSERT_EQ(NULL, strstr(modes, "-echo"));
 	free(modes);
-	ASSERT_EQ(0, tmux(self, &r, args));
+	ASSERT_EQ(0, lu_tmux(self->sock, &r, args));
 	ASSERT_EQ(0, strcmp(r.out, "0\n"));
 	th_result_free(&r);
 }
@@ -790,7 +732,7 @@ static int ui_pid(FIXTURE_DATA(ui) *self)
 	struct th_result r;
 	int pid = 0;
 
-	if (tmux(self, &r, args))
+	if (lu_tmux(self->sock, &r, args))
 		return 0;
 	snprintf(shell, sizeof(shell), "%d", atoi(r.out));
 	th_result_free(&r);
@@ -815,7 +757,7 @@ TEST_F_TIMEOUT(ui, quit_and_signals_restore_terminal, 90)
 	ASSERT_EQ(0, keys(self, "q", NULL));
 	WAIT_FOR("EXIT=0");
 	assert_sane(_metadata, self);
-	ASSERT_EQ(0, tmux_ok(self, stop));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, stop));
 
 	/* ^C: SIGINT to the foreground process group */
 	ASSERT_EQ(0, start(self, 80, 24, NULL, cmd));
@@ -823,7 +765,7 @@ TEST_F_TIMEOUT(ui, quit_and_signals_restore_terminal, 90)
 	ASSERT_EQ(0, keys(self, "C-c", NULL));
 	WAIT_FOR("EXIT=130");
 	assert_sane(_metadata, self);
-	ASSERT_EQ(0, tmux_ok(self, stop));
+	ASSERT_EQ(0, lu_tmux_ok(self->sock, stop));
 
 	/* SIGTERM from outside, to lockstep: the pane's shell's child */
 	ASSERT_EQ(0, start(self, 80, 24, NULL, cmd));
