@@ -21,6 +21,15 @@
  *
  * Overflow is never silent: `dropped` lives in the header and consumers turn
  * it into a TRACE_LOST event.
+ *
+ * The file comes from outside, so the producer never trusts it beyond
+ * memory safety: the header is validated once, LS_RING_BLOCK is read once,
+ * a consumer that stops reading costs one bounded wait and then only drops
+ * (until it reads again), and a slot whose sequence runs ahead of the head
+ * (impossible in the protocol) switches tracing off instead of spinning.
+ * Not covered: a file truncated after it was mapped raises SIGBUS, as any
+ * shared mapping does; the rings lockstep creates live in a private
+ * directory.
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -65,6 +74,7 @@ struct ls_ring {
 	struct ring_slot *slots;
 	size_t map_len;
 	uint32_t mask;
+	uint64_t tail;		/* ours: the header's copy is only published */
 };
 
 _Static_assert(sizeof(struct ring_hdr) <= RING_HDR_SIZE, "ring header");
@@ -182,7 +192,7 @@ out_free:
 
 size_t ls_ring_read(struct ls_ring *r, struct ls_event *out, size_t max)
 {
-	uint64_t pos = r->hdr->tail;
+	uint64_t pos = r->tail;
 	size_t n = 0;
 
 	while (n < max) {
@@ -194,6 +204,7 @@ size_t ls_ring_read(struct ls_ring *r, struct ls_event *out, size_t max)
 		__atomic_store_n(&s->seq, pos + r->mask + 1, __ATOMIC_RELEASE);
 		pos++;
 	}
+	r->tail = pos;
 	__atomic_store_n(&r->hdr->tail, pos, __ATOMIC_RELEASE);
 	return n;
 }
@@ -219,7 +230,22 @@ void ls_ring_close(struct ls_ring *r)
 /* ---- producer side, in the traced process ---- */
 
 static struct ls_ring producer;
+static struct ring_hdr *producer_hdr;	/* NULL: off (or switched off) */
 static uint32_t producer_pid;
+static bool producer_blocks;		/* LS_RING_BLOCK, read once */
+static int producer_stalled;		/* the consumer missed a whole wait */
+
+/* A slot whose seq is ahead of an unmoving head: the file is corrupt. */
+static void ring_switch_off(const char *why)
+{
+	if (__atomic_exchange_n(&producer_hdr, NULL, __ATOMIC_RELAXED))
+		ls__warn("LOCKSTEP_TRACE: %s; tracing off", why);
+}
+
+static void ring_atfork_child(void)
+{
+	producer_pid = (uint32_t)getpid();
+}
 
 static uint64_t mono_ns(void)
 {
@@ -232,8 +258,9 @@ static uint64_t mono_ns(void)
 void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 		   const uint64_t args[LS_EVENT_NARGS])
 {
-	struct ring_hdr *h = producer.hdr;
-	uint64_t pos, deadline = 0;
+	struct ring_hdr *h = __atomic_load_n(&producer_hdr, __ATOMIC_RELAXED);
+	uint64_t pos, head, deadline = 0;
+	unsigned stuck = 0;
 	struct ring_slot *s;
 
 	if (!h)
@@ -249,23 +276,39 @@ void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 							__ATOMIC_RELAXED, __ATOMIC_RELAXED))
 				break;
 		} else if (diff < 0) {
-			/* full */
-			if (!(h->flags & LS_RING_BLOCK)) {
-				__atomic_add_fetch(&h->dropped, 1, __ATOMIC_RELAXED);
-				return;
-			}
-			if (!deadline)
+			/*
+			 * Full.  Drop, or with LS_RING_BLOCK wait up to a second
+			 * for the consumer; a consumer that let a whole wait pass
+			 * is stalled (stopped, or dead): drop at once until a slot
+			 * frees up again.
+			 */
+			if (!producer_blocks ||
+			    __atomic_load_n(&producer_stalled, __ATOMIC_RELAXED))
+				goto drop;
+			if (!deadline) {
 				deadline = mono_ns() + 1000000000ull;
-			else if (mono_ns() > deadline) {
-				__atomic_add_fetch(&h->dropped, 1, __ATOMIC_RELAXED);
-				return;
+			} else if (mono_ns() > deadline) {
+				__atomic_store_n(&producer_stalled, 1, __ATOMIC_RELAXED);
+				goto drop;
 			}
 			sched_yield();
 			pos = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
 		} else {
-			pos = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+			/*
+			 * Another producer took pos and head has moved on.  A
+			 * slot ahead of a head that does not move cannot happen
+			 * in the protocol: the file is corrupt.
+			 */
+			head = __atomic_load_n(&h->head, __ATOMIC_RELAXED);
+			if (head == pos && ++stuck > 1000) {
+				ring_switch_off("the ring's sequence numbers are corrupt");
+				return;
+			}
+			pos = head;
 		}
 	}
+	if (__atomic_load_n(&producer_stalled, __ATOMIC_RELAXED))
+		__atomic_store_n(&producer_stalled, 0, __ATOMIC_RELAXED);
 	s->ev.ts = mono_ns();
 	s->ev.pid = producer_pid;
 	s->ev.tid = (uint32_t)ls__gettid();
@@ -276,6 +319,9 @@ void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 	s->ev.goid = goid;
 	memcpy(s->ev.args, args, sizeof(s->ev.args));
 	__atomic_store_n(&s->seq, pos + 1, __ATOMIC_RELEASE);
+	return;
+drop:
+	__atomic_add_fetch(&h->dropped, 1, __ATOMIC_RELAXED);
 }
 
 /*
@@ -312,7 +358,11 @@ void ls__ring_setup_from_env(void)
 		return;
 	}
 	producer_pid = (uint32_t)getpid();
+	producer_blocks = producer.hdr->flags & LS_RING_BLOCK;
 	__atomic_store_n(&producer.hdr->producer_pid, producer_pid, __ATOMIC_RELAXED);
+	/* a forked child writes into the same ring, under its own pid */
+	pthread_atfork(NULL, NULL, ring_atfork_child);
+	__atomic_store_n(&producer_hdr, producer.hdr, __ATOMIC_RELEASE);
 	__atomic_store_n(&ls_trace_ring_on, 1, __ATOMIC_RELEASE);
 	/* one more listener: every probe site now calls its emission */
 	__atomic_add_fetch(&ls_probe_semaphore, 1, __ATOMIC_RELEASE);

@@ -49,6 +49,41 @@ static void hammer_mutex(void *p)
 	INC(h->done);
 }
 
+/*
+ * TestSemaphore: the runtime semaphore itself, on a count of one, under ten
+ * goroutines taking and giving it back a thousand times each.  It must not
+ * hang (no lost wake-up) and must never let two holders in at once.
+ */
+struct sema_hammer {
+	uint32_t	sema;
+	int		inside, overlap, done;
+};
+
+static void sema_hammer_goroutine(void *arg)
+{
+	struct sema_hammer *h = arg;
+
+	for (int i = 0; i < 1000; i++) {
+		ls__semacquire(&h->sema, false, LS_WAIT_SEMACQUIRE, LS_OBJ_NONE, h, "sema");
+		if (INC(&h->inside) != 1)
+			INC(&h->overlap);
+		DEC(&h->inside);
+		ls__semrelease(&h->sema, false, h);
+	}
+	INC(&h->done);
+}
+
+TEST(runtime_semaphore)
+{
+	static struct sema_hammer h = { .sema = 1 };
+
+	for (int i = 0; i < 10; i++)
+		go_or_die(sema_hammer_goroutine, &h, "hammer");
+	ASSERT_TRUE(POLL_UNTIL(LD(&h.done) == 10));
+	EXPECT_EQ(0, LD(&h.overlap));
+	EXPECT_EQ(1u, LD(&h.sema));
+}
+
 TEST(mutex)
 {
 	static struct ls_mutex m;

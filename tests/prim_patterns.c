@@ -178,7 +178,7 @@ TEST(batcher_dispose_unblocks_full_queue)
 
 	ASSERT_EQ(0, ls_batcher_put(p.b, "a"));	/* the queue (1) is now full */
 	go_or_die(put_b, &p, "put");
-	ls_sleep(LS_MSEC);			/* usually blocked by now; either way works */
+	ASSERT_TRUE(POLL_UNTIL(g_parked("put")));	/* blocked on the full queue */
 	ls_batcher_dispose(p.b);
 	ASSERT_TRUE(POLL_UNTIL(LD(&p.done)));
 	EXPECT_TRUE(p.ret == 0 || p.ret == -ESHUTDOWN) TH_LOG("put returned %d", p.ret);
@@ -256,7 +256,8 @@ TEST(chanmutex_basic)
 
 static void unlock_later(void *arg)
 {
-	ls_sleep(LS_MSEC);
+	/* only once main is really waiting in lock_timeout */
+	GO_CHECK(POLL_UNTIL(g_parked("main")), "main never blocked in lock_timeout");
 	ls_chanmutex_unlock(arg);	/* not owned: anyone may unlock */
 }
 

@@ -181,8 +181,9 @@ TEST(rlock_rlock_lock_ordering)
 		DEC(&r.rlocked);
 		ls_rwmutex_runlock(&r.wl);
 		/* The writer is pending and one reader is still inside. */
-		ASSERT_TRUE(POLL_UNTIL(ls_rwmutex_reader_count(&r.wl) == 1 - MAX_READERS));
-		ASSERT_EQ(1, ls_rwmutex_reader_wait(&r.wl));
+		/* (the writer updates the two counts in two steps: wait for both) */
+		ASSERT_TRUE(POLL_UNTIL(ls_rwmutex_reader_count(&r.wl) == 1 - MAX_READERS &&
+				       ls_rwmutex_reader_wait(&r.wl) == 1));
 		ASSERT_EQ(0, LD(&r.wlocked)) TH_LOG("the write lock ignored a reader");
 		ls_rwmutex_runlock(&r.wl);
 		ASSERT_TRUE(POLL_UNTIL(LD(&r.wlocked) == 1));

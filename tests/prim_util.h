@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include <lockstep/lockstep.h>
+#include "primitives/runtime/runtime.h"
 
 /* How long a poll may take before it counts as a hang. */
 #define POLL_LIMIT_NS	(20 * LS_SEC)
@@ -87,6 +88,25 @@ static inline bool gate_open(struct gate *g, int n)
 
 	ST(&g->open, 1);
 	return ok;
+}
+
+/*
+ * Is the goroutine called name parked (on anything but a sleep)?  Read from
+ * the runtime's registry: how a test knows that a goroutine really blocked
+ * where it should, without sleeping and hoping.
+ */
+static inline bool g_parked(const char *name)
+{
+	bool parked = false;
+
+	ls__allgs_lock();
+	for (struct ls_g *gp = ls__allgs_first(); gp; gp = gp->allnext)
+		if (!strcmp(gp->name, name) &&
+		    __atomic_load_n(&gp->status, __ATOMIC_ACQUIRE) == LS_G_WAITING &&
+		    __atomic_load_n(&gp->waitreason, __ATOMIC_RELAXED) != LS_WAIT_SLEEP)
+			parked = true;
+	ls__allgs_unlock();
+	return parked;
 }
 
 static inline int mutex_waiters(const struct ls_mutex *m)

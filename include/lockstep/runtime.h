@@ -8,6 +8,16 @@
  * lockstep primitive and no timer is pending, the process dies the way Go
  * does: "fatal error: all goroutines are asleep - deadlock!", a goroutine
  * dump, exit status 2.
+ *
+ * Two consequences of "the runtime knows":
+ *   - a plain pthread that has never called into lockstep is not counted:
+ *     if it is the only one left to wake a parked goroutine, the process is
+ *     declared deadlocked.  Start such threads with ls_go, or have them
+ *     call ls_set_name() first (which registers them);
+ *   - after fork() the child has one goroutine, the one that forked.
+ *     Goroutines that were parked in the parent do not exist in the child:
+ *     do not use, in the child, a primitive that had waiters at the fork
+ *     (as with pthread mutexes held by other threads at fork).
  */
 #ifndef LOCKSTEP_RUNTIME_H
 #define LOCKSTEP_RUNTIME_H

@@ -383,11 +383,12 @@ static __attribute__((noinline)) void chansend_park(struct ls_chan *c, const voi
 	ls__gopark(ls__unlock_cb, &c->lock, LS_WAIT_CHAN_SEND, LS_OBJ_CHAN, c,
 		   c->on.name);
 	gp->param = NULL;
-	if (!mysg->success) {
-		if (!CHAN_LOAD(c->closed))
-			ls__die(0, "chansend: spurious wakeup");
+	/*
+	 * Not woken with success: only close does that.  Decide from our own
+	 * sudog, as Go does: c may already be freed by whoever closed it.
+	 */
+	if (!mysg->success)
 		ls__die(1, "send on closed channel");
-	}
 	ls__chan_trace_woken(c, elemsize, LS_SEND, &me, ep);
 }
 

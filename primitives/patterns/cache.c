@@ -172,7 +172,10 @@ out_nomem:
 
 int ls_cache_set(struct ls_cache *c, const char *key, void *val, int64_t ttl_ns)
 {
-	int64_t deadline = ttl_ns > 0 ? ls_now() + ttl_ns : 0;
+	int64_t now = ls_now();
+	/* a TTL past the end of time never expires (and never overflows) */
+	int64_t deadline = ttl_ns <= 0 ? 0 : ttl_ns > INT64_MAX - now ? INT64_MAX
+				: now + ttl_ns;
 	struct item *it;
 
 	ls_rwmutex_lock(&c->mu);

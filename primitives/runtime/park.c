@@ -192,8 +192,10 @@ void ls_sleep(int64_t ns)
 	LS_TRACE(go_park, 0, LS_WAIT_SLEEP, 0, 0);
 	__atomic_add_fetch(&sched_word, TIMER_ONE - 1, __ATOMIC_SEQ_CST);
 
-	ts.tv_sec = (t0 + ns) / 1000000000;
-	ts.tv_nsec = (t0 + ns) % 1000000000;
+	/* a deadline past the end of time is the end of time */
+	ns = ns > INT64_MAX - t0 ? INT64_MAX : t0 + ns;
+	ts.tv_sec = ns / 1000000000;
+	ts.tv_nsec = ns % 1000000000;
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) == EINTR)
 		;
 
