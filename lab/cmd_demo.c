@@ -288,8 +288,9 @@ static void print_step(struct story *s, int hit, const struct ls_event *e)
 		snprintf(head, sizeof(head), "(%d/%zu)", hit + 1, d->ncues);
 	else
 		snprintf(head, sizeof(head), "(note)");
+	/* (events are numbered from 1 wherever a person reads them) */
 	printf("%s %s  [%.2f s, event %" PRIu64 ", %s]%s\n", head, c->what, t,
-	       s->index - 1, ls_model_event_name(e->id), hit >= 0 && c->pause ? "  ||" : "");
+	       s->index, ls_model_event_name(e->id), hit >= 0 && c->pause ? "  ||" : "");
 	print_wrapped(stdout, INDENT, INDENT, c->text);
 	if (s->n.state[0])
 		print_wrapped(stdout, INDENT "= ", INDENT "  ", s->n.state);

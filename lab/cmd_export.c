@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "outfile.h"
 #include "evtext.h"
 #include "export.h"
 #include "tracefile.h"
@@ -170,6 +171,7 @@ int cmd_export(int argc, char **argv)
 	enum fmt fmt = FMT_NONE;
 	struct source src;
 	FILE *out = stdout;
+	struct ls_outfile of = { 0 };
 	int opt, ret;
 
 	optind = 1;
@@ -210,7 +212,7 @@ int cmd_export(int argc, char **argv)
 	if (source_open(&src, input))
 		return 1;
 	if (output) {
-		out = fopen(output, "we");
+		out = ls_outfile_open(&of, output);
 		if (!out) {
 			ls_error("%s: %s", output, strerror(errno));
 			source_close(&src);
@@ -220,11 +222,13 @@ int cmd_export(int argc, char **argv)
 	ret = convert(&src, fmt, out, output ? output : "stdout");
 	if (output) {
 		if (fclose(out) && !ret) {
-			ls_error("%s: %s", output, strerror(errno));
 			ret = -errno;
+			ls_error("%s: %s", output, strerror(-ret));
 		}
+		if (!ret && (ret = ls_outfile_commit(&of)))
+			ls_error("%s: %s", output, strerror(-ret));
 		if (ret)
-			unlink(output);	/* no half-converted files */
+			ls_outfile_discard(&of);	/* no half-converted files */
 	} else if (fflush(out) && !ret) {
 		ret = -EIO;
 	}

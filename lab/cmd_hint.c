@@ -273,9 +273,10 @@ int cmd_hint(int argc, char **argv)
 		}
 		ex = ls_registry_lookup(&reg, name, err, sizeof(err));
 		if (!ex) {
+			/* a usage error, as for run and check */
 			ls_error("%s", err);
 			ls_registry_free(&reg);
-			return 1;
+			return LS_EXIT_USAGE;
 		}
 	}
 

@@ -5,12 +5,14 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "cmd.h"
+#include "outfile.h"
 #include "tracefile.h"
 
 static const char record_usage[] =
@@ -50,6 +52,7 @@ int cmd_record(int argc, char **argv)
 	const char *output = NULL;
 	bool quiet = false, reported = false;
 	int opt, ret, err, status = -1;
+	struct ls_outfile of = { 0 };
 	FILE *f;
 	uint64_t count, lost;
 
@@ -80,8 +83,22 @@ int cmd_record(int argc, char **argv)
 	if (ret)
 		return ret;
 
-	/* A file we cannot write is found out before the program starts. */
-	f = strcmp(output, "-") ? fopen(output, "wbe") : stdout;
+	/*
+	 * A file we cannot write is found out before the program starts.
+	 * With "-" the trace goes to our stdout: the program's own stdout is
+	 * pointed at stderr, so that its output cannot corrupt the trace.
+	 */
+	if (strcmp(output, "-")) {
+		f = ls_outfile_open(&of, output);
+	} else {
+		int fd = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3);
+
+		f = fd >= 0 ? fdopen(fd, "wb") : NULL;
+		if (f)
+			dup2(STDERR_FILENO, STDOUT_FILENO);
+		else if (fd >= 0)
+			close(fd);
+	}
 	if (!f) {
 		ls_error("%s: %s", output, strerror(errno));
 		return 1;
@@ -90,8 +107,9 @@ int cmd_record(int argc, char **argv)
 	ret = ls_transport_open(&t, &o);
 	if (ret) {
 		/* the reason is on stderr already; leave no empty trace behind */
-		if (f != stdout)
-			unlink(output);
+		fclose(f);
+		f = NULL;
+		ls_outfile_discard(&of);
 		reported = true;
 		goto out_file;
 	}
@@ -109,8 +127,12 @@ int cmd_record(int argc, char **argv)
 	if (!ret)
 		ret = err;
 out_file:
-	if (f != stdout && fclose(f) && !ret)
+	if (f && fclose(f) && !ret)
 		ret = -errno;
+	if (f && !ret)
+		ret = ls_outfile_commit(&of);
+	if (f && ret)
+		ls_outfile_discard(&of);
 	if (ret) {
 		if (!reported)
 			ls_error("%s: %s", output, strerror(-ret));

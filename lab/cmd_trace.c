@@ -95,6 +95,12 @@ int cmd_trace(int argc, char **argv)
 	ret = ls_target_finish("trace", argc, argv, optind, &o);
 	if (ret)
 		return ret;
+	/*
+	 * A program we start writes to the same stdout: one write per line
+	 * keeps its output from landing in the middle of ours in a file.
+	 */
+	if (!output && !isatty(STDOUT_FILENO))
+		setvbuf(stdout, NULL, _IOLBF, 0);
 	if (output) {
 		c.out = fopen(output, "we");
 		if (!c.out) {

@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	const struct ls_cmd *c;
 
 	if (argc < 2) {
-		usage(stderr);
+		fputs("usage: lockstep COMMAND [ARGS...]; try 'lockstep help'\n", stderr);
 		return LS_EXIT_USAGE;
 	}
 	if (ls_is_help(argv[1])) {
@@ -95,7 +95,7 @@ int main(int argc, char **argv)
 	if (!strcmp(argv[1], "help")) {
 		char *help_argv[] = { argv[2], "--help", NULL };
 
-		if (argc < 3) {
+		if (argc < 3 || ls_is_help(argv[2]) || !strcmp(argv[2], "help")) {
 			usage(stdout);
 			return 0;
 		}

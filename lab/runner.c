@@ -227,7 +227,7 @@ int ls_run_start(struct ls_run *r, const struct ls_run_opts *o)
 	}
 	/* A trace file we cannot write is found out before the program starts. */
 	if (o->record) {
-		r->rec = fopen(o->record, "wbe");
+		r->rec = ls_outfile_open(&r->recf, o->record);
 		if (!r->rec) {
 			ret = -errno;
 			ls_error("%s: %s", o->record, strerror(errno));
@@ -274,7 +274,7 @@ out_rec:
 	if (r->rec) {
 		fclose(r->rec);
 		r->rec = NULL;
-		unlink(o->record);	/* leave no empty trace behind */
+		ls_outfile_discard(&r->recf);	/* leave no empty trace behind */
 	}
 	return ret;
 }
@@ -489,9 +489,13 @@ int ls_run_finish(struct ls_run *r)
 	if (r->rec) {
 		if (fclose(r->rec) && !r->err) {
 			r->err = -errno;
-			ls_error("%s: %s", r->o.record, strerror(errno));
+			ls_error("%s: %s", r->o.record, strerror(-r->err));
 		}
 		r->rec = NULL;
+		if (!r->err && (r->err = ls_outfile_commit(&r->recf)))
+			ls_error("%s: %s", r->o.record, strerror(-r->err));
+		if (r->err)
+			ls_outfile_discard(&r->recf);
 	}
 	release_signals(r);
 	read_capture(r);
@@ -633,7 +637,7 @@ int ls_run_report(const struct ls_run *r, FILE *f)
 	if (r->has_goal) {
 		if (r->goal.reached)
 			fprintf(f, "goal %s: reached at event %" PRIu64 ": %s\n",
-				r->goal.goal->name, r->goal.ev, r->goal.why);
+				r->goal.goal->name, r->goal.ev + 1, r->goal.why);
 		else
 			fprintf(f, "goal %s: not reached (%s)\n", r->goal.goal->name,
 				r->goal.goal->what);

@@ -49,6 +49,7 @@
 #include "../viz/detect.h"
 #include "goals.h"
 #include "tracefile.h"
+#include "outfile.h"
 #include "transport.h"
 
 #define LS_RUN_QUIET_MS		300
@@ -109,6 +110,7 @@ struct ls_run {
 	struct ls_run_opts	o;
 	struct ls_transport	*t;
 	FILE			*rec;
+	struct ls_outfile	recf;	/* rec's file, taken back on failure */
 	struct ls_trace_writer	*w;
 	int			out_fd;
 	int			err;		/* first error of a consumer */

@@ -229,8 +229,7 @@ int ls_trace_writer_open(struct ls_trace_writer **wp, const char *path, uint32_t
 		return -errno;
 	ret = ls_trace_writer_fopen(wp, f, pid);
 	if (ret) {
-		fclose(f);
-		unlink(path);
+		fclose(f);	/* (the commands use ls_outfile, which may take it back) */
 		return ret;
 	}
 	(*wp)->own = true;

@@ -61,12 +61,28 @@ static void ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 	ls__ring_emit(id, flags, obj, goid, args);
 }
 
+/*
+ * The BPF side copies a string argument with bpf_probe_read_user_str, which
+ * cannot fault a page in: a name in a page the program has not touched yet
+ * (a string literal in .rodata, say) would arrive empty.  Reading the bytes
+ * here first brings the page in.
+ */
+static void prefault_str(uint64_t p)
+{
+	const volatile char *s = (const volatile char *)(uintptr_t)p;
+
+	for (int i = 0; s && i < LS_EVENT_STRMAX && s[i]; i++)
+		;
+}
+
 #define LS__EMIT_DEF(ID, nm, fl, ...)					\
 void ls__emit_##nm(uint64_t obj, uint64_t a0, uint64_t a1, uint64_t a2,	\
 		   uint64_t a3, uint64_t a4)				\
 {									\
 	uint64_t goid = (uint64_t)ls_goid();				\
 									\
+	if ((fl) & LS_EVF_STR)						\
+		prefault_str(a1);					\
 	/* a no-op unless a uprobe is attached at this very site */	\
 	STAP_PROBE7(lockstep, nm, obj, goid, a0, a1, a2, a3, a4);	\
 	if (ls_trace_ring_on)						\

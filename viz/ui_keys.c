@@ -150,6 +150,15 @@ static unsigned follow(struct ui *u)
 		}
 	}
 	u->follow = true;
+	{
+		const struct ls_mstate *st = ui_state(u);
+		const struct ls_mobject *o = &st->o[u->focus];
+
+		u->follow_addr[0] = o->addr;
+		u->follow_addr[1] = o->kind == LS_OBJ_ONCE && o->u.once.mutex < st->no ?
+				    st->o[o->u.once.mutex].addr : 0;
+		ls_mobject_label(o, u->follow_label, sizeof(u->follow_label));
+	}
 	return UI_DIRTY_LAYOUT;
 }
 

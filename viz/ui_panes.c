@@ -464,7 +464,9 @@ static bool contains_ci(const char *hay, const char *needle)
 
 bool ui_log_match(struct ui *u, const struct ls_event *ev, uint64_t k, char *line, size_t len)
 {
-	if (u->follow && u->focus != LS_NOIDX && !ui_event_about(ui_state(u), ev, u->focus))
+	/* by address: the object may not exist yet at the position shown */
+	if (u->follow && u->focus != LS_NOIDX &&
+	    !(ev->obj && (ev->obj == u->follow_addr[0] || ev->obj == u->follow_addr[1])))
 		return false;
 	ls_model_explain(u->m, ev, line, len);
 	if (!u->filter[0])
@@ -499,11 +501,8 @@ void ui_draw_log(struct ui *u, const struct ui_win *w)
 	char line[400], title[UI_FILTER_MAX + 160], tag[48];
 	bool filtered = u->filter[0] || (u->follow && u->focus != LS_NOIDX);
 
-	if (u->follow && u->focus < ui_state(u)->no) {
-		char lbl[64];
-
-		ls_mobject_label(&ui_state(u)->o[u->focus], lbl, sizeof(lbl));
-		snprintf(title, sizeof(title), "events of %s%s%s%s", lbl,
+	if (u->follow && u->focus != LS_NOIDX) {
+		snprintf(title, sizeof(title), "events of %s%s%s%s", u->follow_label,
 			 u->filter[0] ? " matching \"" : "", u->filter, u->filter[0] ? "\"" : "");
 	} else if (u->filter[0]) {
 		snprintf(title, sizeof(title), "events matching \"%s\"", u->filter);
@@ -593,7 +592,10 @@ void ui_draw_status(struct ui *u, const struct ui_win *w)
 		else
 			x = ui_printf(w, 0, 0, UI_S_NORMAL, "program running.  ");
 	}
-	if (u->focus < ui_state(u)->no) {
+	if (u->follow && u->focus != LS_NOIDX) {
+		x = ui_printf(w, 0, x, UI_S_FOCUS, "following %s", u->follow_label);
+		x = ui_put(w, 0, x, UI_S_DIM, " (f: stop)  ");
+	} else if (u->focus < ui_state(u)->no) {
 		char lbl[64];
 
 		ls_mobject_label(&ui_state(u)->o[u->focus], lbl, sizeof(lbl));

@@ -194,6 +194,13 @@ struct ui {
 	/* focus, follow, filter */
 	uint32_t		focus;		/* object index, LS_NOIDX: none */
 	bool			follow;
+	/*
+	 * The followed object as it was when following began: its address
+	 * (and its inner mutex's, for a Once) and its label, so that the log
+	 * and the status line keep it at positions before it first appears.
+	 */
+	uint64_t		follow_addr[2];
+	char			follow_label[64];
 	char			filter[UI_FILTER_MAX];
 	bool			editing;
 	char			edit[UI_FILTER_MAX];
