@@ -69,7 +69,7 @@ static int parse_size(const char *s, size_t *out)
 		v <<= 10, end++;
 	else if (*end == 'm' || *end == 'M')
 		v <<= 20, end++;
-	if (*end || v == 0 || v > (1ull << 30))
+	if (*end || v < 4096 || v > (1ull << 30))
 		return -EINVAL;
 	*out = (size_t)v;
 	return 0;
