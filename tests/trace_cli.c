@@ -139,6 +139,7 @@ TEST(trace_lines_have_names)
 {
 	char *argv[] = { (char *)tu_lockstep(), "trace", "--transport", "shm", "--",
 			 (char *)tu_workload("trace_workers"), "5", NULL };
+	const char *me, *eol;
 	struct th_result r;
 
 	ASSERT_EQ(0, th_run_argv(argv, NULL, 30, &r));
@@ -146,7 +147,15 @@ TEST(trace_lines_have_names)
 	ASSERT_CONTAINS(r.out, " g1    main         go_create       g2 \"worker-1\"  parent=g1 name=\"worker-1\"\n");
 	ASSERT_CONTAINS(r.out, "mutex_state     mutex \"counter-lock\"  old=0x0 new=0x1 step=lock_fast\n");
 	ASSERT_CONTAINS(r.out, "wg_add          waitgroup \"workers\"  delta=3 counter=3 waiters=0\n");
-	ASSERT_CONTAINS(r.out, "main_exit       exit=0 live=1 parked=0\n");
+	/*
+	 * How many workers are still live at main's exit depends on whether
+	 * their threads got to finish after Done; none is parked, ever.
+	 */
+	me = strstr(r.out, "main_exit       exit=0 live=");
+	ASSERT_NOT_NULL(me);
+	eol = strchr(me, '\n');
+	ASSERT_NOT_NULL(eol);
+	EXPECT_EQ(0, strncmp(eol - 9, " parked=0", 9)) TH_LOG("%.*s", (int)(eol - me), me);
 	/* the program's own output passes through; its exit status too */
 	ASSERT_CONTAINS(r.out, "counter 15\n");
 	th_result_free(&r);
