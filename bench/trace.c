@@ -46,42 +46,11 @@
 #include "detect.h"
 #include "model_synth.h"
 
+#define BENCH_PROG "bench-trace"
+#include "trace_common.h"
+
 #define RING_BATCH	4096
 #define RING_NAP_NS	100000		/* 100 us when the ring is empty */
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static __attribute__((noreturn, format(printf, 1, 2)))
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fflush(stdout);
-	fputs("bench-trace: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static uint64_t parse_u64(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s || *end)
-		die("bad %s '%s'", what, s);
-	return v;
-}
 
 /* ---- ring ---- */
 

@@ -42,44 +42,14 @@
 
 #include "bench.h"
 
+#define BENCH_PROG "bench-trace-work"
+#include "trace_common.h"
+
 #define WARMUP_OPS	10000
 #define PACE_PERIOD_NS	1000000		/* 1 ms */
 #define MIX_MAX_WORKERS	256
 #define MIX_CHAN_CAP	16
 #define MIX_LOCKS	4
-
-static int64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
-
-static __attribute__((noreturn, format(printf, 1, 2)))
-void die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("bench-trace-work: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-static uint64_t parse_u64(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *end)
-		die("bad %s", what);
-	return v;
-}
 
 /* ---- one kind of operation ---- */
 

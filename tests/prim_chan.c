@@ -667,21 +667,6 @@ TEST(after_free_before_fire)
 	}
 }
 
-static int count_threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /*
  * Timers do not leak threads: the first timer starts the timer thread, the
  * next 199 start nothing.  (Counted from the first timer on, so that a

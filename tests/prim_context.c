@@ -315,21 +315,6 @@ TEST_TIMEOUT(timeout_cancel_stops_timer, 10)
 	th_result_free(&r);
 }
 
-static int count_threads(void)
-{
-	DIR *d = opendir("/proc/self/task");
-	struct dirent *e;
-	int n = 0;
-
-	if (!d)
-		return -1;
-	while ((e = readdir(d)))
-		if (e->d_name[0] != '.')
-			n++;
-	closedir(d);
-	return n;
-}
-
 /*
  * One timer thread serves every timeout: no thread per context.  The first
  * timeout starts the timer thread; 99 more add none.  (Counted from the first

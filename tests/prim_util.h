@@ -12,6 +12,7 @@
 #ifndef PRIM_UTIL_H
 #define PRIM_UTIL_H
 
+#include <dirent.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -107,6 +108,22 @@ static inline bool g_parked(const char *name)
 			parked = true;
 	ls__allgs_unlock();
 	return parked;
+}
+
+/* Threads of this process, from /proc/self/task; -1 if unreadable. */
+static inline int count_threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
 }
 
 static inline int mutex_waiters(const struct ls_mutex *m)

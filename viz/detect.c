@@ -55,24 +55,6 @@
 /* Shared by the detector files                                       */
 /* ------------------------------------------------------------------ */
 
-int ls__grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	uint32_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 8;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, (size_t)ncap * size);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 uint32_t ls__dgo_idx(struct ls_detect *d, uint64_t goid)
 {
 	uint32_t i = ls_umap_get(&d->gmap, goid);

@@ -160,8 +160,7 @@ struct ls_detect {
 	uint32_t		ncycsig, capcycsig;
 };
 
-/* detect.c */
-int		 ls__grow(void **p, uint32_t *cap, uint32_t need, size_t size);
+/* detect.c (ls__grow is in model_map.h) */
 struct dgo	*ls__dgo(struct ls_detect *d, uint64_t goid);
 uint32_t	 ls__dgo_idx(struct ls_detect *d, uint64_t goid);	/* LS_NOIDX: ENOMEM */
 struct ls_finding *ls__add_finding(struct ls_detect *d, unsigned kind, uint64_t ev,

@@ -60,27 +60,9 @@ struct ls_model {
 /* Small containers                                                    */
 /* ------------------------------------------------------------------ */
 
-static int grow(void **p, uint32_t *cap, uint32_t need, size_t size)
-{
-	uint32_t ncap;
-	void *np;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap : 4;
-	while (ncap < need)
-		ncap *= 2;
-	np = realloc(*p, (size_t)ncap * size);
-	if (!np)
-		return -ENOMEM;
-	*p = np;
-	*cap = ncap;
-	return 0;
-}
-
 static int q_insert(struct ls_mqueue *q, uint32_t at, const struct ls_mwaiter *w)
 {
-	int err = grow((void **)&q->w, &q->cap, q->n + 1, sizeof(*q->w));
+	int err = ls__grow((void **)&q->w, &q->cap, q->n + 1, sizeof(*q->w));
 
 	if (err)
 		return err;
@@ -116,7 +98,7 @@ static bool q_remove(struct ls_mqueue *q, uint64_t goid)
 
 static int q_copy(struct ls_mqueue *dst, const struct ls_mqueue *src)
 {
-	int err = grow((void **)&dst->w, &dst->cap, src->n, sizeof(*dst->w));
+	int err = ls__grow((void **)&dst->w, &dst->cap, src->n, sizeof(*dst->w));
 
 	if (err)
 		return err;
@@ -128,7 +110,7 @@ static int q_copy(struct ls_mqueue *dst, const struct ls_mqueue *src)
 
 static int idx_push(struct ls_midxv *v, uint32_t x)
 {
-	int err = grow((void **)&v->v, &v->cap, v->n + 1, sizeof(*v->v));
+	int err = ls__grow((void **)&v->v, &v->cap, v->n + 1, sizeof(*v->v));
 
 	if (err)
 		return err;
@@ -138,7 +120,7 @@ static int idx_push(struct ls_midxv *v, uint32_t x)
 
 static int idx_copy(struct ls_midxv *dst, const struct ls_midxv *src)
 {
-	int err = grow((void **)&dst->v, &dst->cap, src->n, sizeof(*dst->v));
+	int err = ls__grow((void **)&dst->v, &dst->cap, src->n, sizeof(*dst->v));
 
 	if (err)
 		return err;
@@ -218,7 +200,7 @@ static struct ls_mgoroutine *g_get(struct ls_mstate *st, uint64_t goid, uint64_t
 
 	if (i != LS_UMAP_NONE)
 		return &st->g[i];
-	if (grow((void **)&st->g, &st->capg, st->ng + 1, sizeof(*st->g)))
+	if (ls__grow((void **)&st->g, &st->capg, st->ng + 1, sizeof(*st->g)))
 		return NULL;
 	if (ls_umap_put(&st->gmap, goid, st->ng))
 		return NULL;
@@ -271,7 +253,7 @@ static struct ls_mobject *obj_get(struct ls_mstate *st, uint64_t addr,
 
 	if (i != LS_UMAP_NONE)
 		return &st->o[i];
-	if (grow((void **)&st->o, &st->capo, st->no + 1, sizeof(*st->o)))
+	if (ls__grow((void **)&st->o, &st->capo, st->no + 1, sizeof(*st->o)))
 		return NULL;
 	if (ls_umap_put(&st->omap, key, st->no) || ls_umap_put(&st->amap, addr, st->no))
 		return NULL;
@@ -1198,7 +1180,7 @@ static void apply_var(struct actx *a)
 	struct ls_mvar *v;
 
 	if (i == LS_UMAP_NONE) {
-		if (grow((void **)&st->v, &st->capv, st->nv + 1, sizeof(*st->v)) ||
+		if (ls__grow((void **)&st->v, &st->capv, st->nv + 1, sizeof(*st->v)) ||
 		    ls_umap_put(&st->vmap, ev->obj, st->nv))
 			return;
 		i = st->nv++;
@@ -1495,9 +1477,9 @@ static int state_copy(struct ls_mstate *dst, const struct ls_mstate *src)
 	int err = 0;
 
 	/* Allocate first: on failure dst is left as it was. */
-	if (grow((void **)&dst->g, &dst->capg, src->ng, sizeof(*dst->g)) ||
-	    grow((void **)&dst->o, &dst->capo, src->no, sizeof(*dst->o)) ||
-	    grow((void **)&dst->v, &dst->capv, src->nv, sizeof(*dst->v)))
+	if (ls__grow((void **)&dst->g, &dst->capg, src->ng, sizeof(*dst->g)) ||
+	    ls__grow((void **)&dst->o, &dst->capo, src->no, sizeof(*dst->o)) ||
+	    ls__grow((void **)&dst->v, &dst->capv, src->nv, sizeof(*dst->v)))
 		return -ENOMEM;
 	for (uint32_t i = src->no; i < dst->no; i++)
 		obj_free_bufs(&dst->o[i]);
@@ -1701,7 +1683,7 @@ static int timeline_append(struct ls_model *m, const struct ls_event *ev)
 	uint32_t c = (uint32_t)(m->count >> CHUNK_SHIFT);
 
 	if (c == m->nchunks) {
-		if (grow((void **)&m->chunks, &m->capchunks, c + 1, sizeof(*m->chunks)))
+		if (ls__grow((void **)&m->chunks, &m->capchunks, c + 1, sizeof(*m->chunks)))
 			return -ENOMEM;
 		m->chunks[c] = malloc(CHUNK_EVENTS * sizeof(struct ls_event));
 		if (!m->chunks[c])

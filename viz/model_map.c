@@ -115,3 +115,21 @@ size_t ls_umap_bytes(const struct ls_umap *m)
 {
 	return (size_t)m->cap * (sizeof(*m->keys) + sizeof(*m->vals));
 }
+
+int ls__grow(void **p, uint32_t *cap, uint32_t need, size_t size)
+{
+	uint32_t ncap;
+	void *np;
+
+	if (need <= *cap)
+		return 0;
+	ncap = *cap ? *cap : 8;
+	while (ncap < need)
+		ncap *= 2;
+	np = realloc(*p, (size_t)ncap * size);
+	if (!np)
+		return -ENOMEM;
+	*p = np;
+	*cap = ncap;
+	return 0;
+}

@@ -62,4 +62,11 @@ void	ls_umap_clear(struct ls_umap *m);
 void	ls_umap_free(struct ls_umap *m);
 size_t	ls_umap_bytes(const struct ls_umap *m);
 
+/*
+ * Make room for need elements of size bytes in the array *p of capacity
+ * *cap, doubling; 0 or -ENOMEM (then *p and *cap are unchanged).  Every
+ * growable array of the model and the detectors goes through here.
+ */
+int	ls__grow(void **p, uint32_t *cap, uint32_t need, size_t size);
+
 #endif /* LS_VIZ_MODEL_MAP_H */
