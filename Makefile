@@ -62,6 +62,22 @@ $(O)/obj/%.o: %.c | $(DEPS_STAMP)
 	$(Q)mkdir -p $(@D)
 	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
+# ---- recipes the areas share ----
+# An archive of the prerequisites.
+define archive
+	$(call msg,AR,$@)
+	$(Q)rm -f $@
+	$(Q)ar rcs $@ $^
+endef
+
+# One C file linked with liblockstep into one program.  LIB_A (set by
+# primitives/build.mk) is expanded when the recipe runs.
+define link_with_lib
+	$(call msg,CCLD,$@)
+	$(Q)mkdir -p $(@D)
+	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+endef
+
 include $(sort $(wildcard */build.mk))
 
 clean:

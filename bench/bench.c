@@ -67,7 +67,7 @@ void bench_register(const char *name, bench_fn *fn)
 	nr_benches++;
 }
 
-int64_t bench_now(void)
+static int64_t bench_now(void)
 {
 	struct timespec ts;
 

@@ -86,7 +86,6 @@ void	bench_reset_timer(struct bench_b *b);
 void	bench_start_timer(struct bench_b *b);
 void	bench_stop_timer(struct bench_b *b);
 int	bench_procs(void);		/* GOMAXPROCS */
-int64_t	bench_now(void);
 void	bench_fatal(const char *fmt, ...)
 	__attribute__((noreturn, format(printf, 1, 2)));
 

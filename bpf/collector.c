@@ -100,16 +100,17 @@ static void set_err(char *err, size_t len, const char *fmt, ...)
 	va_end(ap);
 }
 
-int ls_elf_probes(const char *path, bool *present)
+/*
+ * How many of our events have a probe in an ELF file (0: none), or -errno
+ * (-ENOEXEC: not an ELF file).
+ */
+static int elf_probes(const char *path)
 {
-	bool seen[LS_EV__COUNT] = { false };
+	bool present[LS_EV__COUNT] = { false };
 	struct ls_usdt_site *sites;
 	size_t n;
 	int ret, found = 0;
 
-	if (!present)
-		present = seen;
-	memset(present, 0, LS_EV__COUNT * sizeof(*present));
 	ret = ls_usdt_read_sites(path, &sites, &n);
 	if (ret)
 		return ret;
@@ -477,7 +478,7 @@ struct probe_where {
 static int count_file(const char *file, void *ctx)
 {
 	struct probe_where *w = ctx;
-	int n = ls_elf_probes(file, NULL);
+	int n = elf_probes(file);
 
 	if (n == -ENOEXEC)
 		return 0;
@@ -494,7 +495,7 @@ int ls_program_probes(const char *path, char *where, size_t len)
 
 	if (where && len)
 		where[0] = '\0';
-	ret = ls_elf_probes(path, NULL);	/* not ELF: say so */
+	ret = elf_probes(path);	/* not ELF: say so */
 	if (ret < 0)
 		return ret;
 	return for_each_program_file(path, count_file, &w);
@@ -613,30 +614,6 @@ size_t ls_collector_prog_ids(struct ls_collector *c, uint32_t *ids, size_t max)
 		if (n == max)
 			break;
 		if (bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
-			continue;
-		ids[n++] = info.id;
-	}
-	return n;
-}
-
-size_t ls_collector_link_ids(struct ls_collector *c, uint32_t *ids, size_t max)
-{
-	size_t n = 0;
-
-	for (size_t i = 0; i < c->nmulti && n < max; i++) {
-		struct bpf_link_info info = {};
-		uint32_t len = sizeof(info);
-
-		if (!bpf_obj_get_info_by_fd(c->multi_fds[i], &info, &len))
-			ids[n++] = info.id;
-	}
-	/* libbpf's USDT links are composites without an fd of their own. */
-	for (size_t i = 0; i < c->nlinks && n < max; i++) {
-		struct bpf_link_info info = {};
-		uint32_t len = sizeof(info);
-		int fd = bpf_link__fd(c->links[i]);
-
-		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
 		ids[n++] = info.id;
 	}

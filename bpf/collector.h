@@ -56,25 +56,19 @@ int	ls_collector_poll(struct ls_collector *c, int timeout_ms,
 			  ls_collector_fn fn, void *ctx);
 /* Records the kernel side could not store (ring buffer full), all CPUs. */
 uint64_t ls_collector_dropped(struct ls_collector *c);
-/* IDs of our BPF programs and links, for checks that nothing is left. */
+/* IDs of our BPF programs (what -v prints, what doctor loaded). */
 size_t	ls_collector_prog_ids(struct ls_collector *c, uint32_t *ids, size_t max);
-size_t	ls_collector_link_ids(struct ls_collector *c, uint32_t *ids, size_t max);
 void	ls_collector_destroy(struct ls_collector *c);
 
 /* Route libbpf's messages to stderr (verbose) or drop them. */
 void	ls_collector_set_verbose(bool verbose);
 
 /*
- * Find the lockstep USDT probes in an ELF file's .note.stapsdt (provider
- * "lockstep").  Returns how many of our events have a probe there (0: none)
- * or -errno (-ENOEXEC: not an ELF file).  present, if not NULL, has
- * LS_EV__COUNT entries and is set for each event found.
- */
-int	ls_elf_probes(const char *path, bool *present);
-/*
- * Probes of a program and of the shared objects it loads.  Returns the count
- * found in the files that have them (0: none) or -errno; where (may be NULL)
- * receives the first file that has some.
+ * The lockstep USDT probes (.note.stapsdt, provider "lockstep") of a
+ * program and of the shared objects it loads.  Returns how many of our
+ * events have a probe, summed over the files that have them (0: none), or
+ * -errno (-ENOEXEC: path is not an ELF file); where (may be NULL) receives
+ * the first file that has some.
  */
 int	ls_program_probes(const char *path, char *where, size_t len);
 

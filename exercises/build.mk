@@ -18,14 +18,10 @@ SOLUTION_BINS	:= $(SOLUTION_SRCS:%.c=$(O)/%)
 # the library changes).
 .SECONDEXPANSION:
 $(O)/exercises/%: exercises/%.c $$(LIB_A)
-	$(call msg,CCLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(link_with_lib)
 
 $(O)/solutions/%: solutions/%.c $$(LIB_A)
-	$(call msg,CCLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(link_with_lib)
 
 .PHONY: exercises
 exercises: $(EXERCISE_BINS) $(SOLUTION_BINS)

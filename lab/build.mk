@@ -19,9 +19,7 @@ LAB_EXTRA_LDLIBS ?=
 $(LAB_OBJS): CPPFLAGS += -Ibpf
 
 $(LAB_A): $(LAB_LIB_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@
-	$(Q)ar rcs $@ $^
+	$(archive)
 
 # Deferred ($$): LIB_A and the extra libraries are set by later build.mk files.
 .SECONDEXPANSION:
@@ -60,9 +58,7 @@ DEMO_ARGS	?=
 
 # $$(LIB_A): set by primitives/build.mk, read after this file.
 $(O)/demos/%: lab/demos/%.c lab/demos/demo.h $$(LIB_A)
-	$(call msg,CCLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(link_with_lib)
 
 .PHONY: demos demo
 demos: $(DEMO_BINS)

@@ -55,6 +55,15 @@ bool ls_is_help(const char *arg)
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help");
 }
 
+int ls_parse_num(const char *s, long long lo, long long hi, long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoll(s, &end, 10);
+	return errno || end == s || *end || *out < lo || *out > hi ? -EINVAL : 0;
+}
+
 /* "16M", "512k", "1048576" */
 static int parse_size(const char *s, size_t *out)
 {
@@ -78,8 +87,7 @@ static int parse_size(const char *s, size_t *out)
 int ls_target_opt(const char *cmd, int opt, const char *arg,
 		  struct ls_transport_opts *o)
 {
-	char *end;
-	long pid;
+	long long pid;
 
 	switch (opt) {
 	case LS_OPT_TRANSPORT:
@@ -87,9 +95,7 @@ int ls_target_opt(const char *cmd, int opt, const char *arg,
 			return ls_usage_error(cmd, "--transport %s: expected auto, bpf or shm", arg);
 		return 0;
 	case 'p':
-		errno = 0;
-		pid = strtol(arg, &end, 10);
-		if (errno || *end || pid <= 0 || pid > 0x7fffffff)
+		if (ls_parse_num(arg, 1, 0x7fffffff, &pid))
 			return ls_usage_error(cmd, "-p %s: expected a process id", arg);
 		o->pid = (pid_t)pid;
 		return 0;

@@ -23,6 +23,8 @@ int	ls_usage_error(const char *cmd, const char *fmt, ...)
 /* "lockstep: <message>" on stderr. */
 void	ls_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 bool	ls_is_help(const char *arg);
+/* A decimal number in lo..hi into *out: 0, or -EINVAL. */
+int	ls_parse_num(const char *s, long long lo, long long hi, long long *out);
 /*
  * After getopt_long returned '?' (main sets opterr = 0, so getopt prints
  * nothing): one line naming the argument at fault; returns 2.
@@ -44,11 +46,23 @@ int	ls_bad_option(const char *cmd, char *const argv[]);
 #define LS_OPT_NO_KERNEL	0x1002
 #define LS_TARGET_SHORTOPTS	"p:v"
 #define LS_TARGET_LONGOPTS						\
+	LS_PROGRAM_LONGOPTS,						\
+	{ "pid", required_argument, NULL, 'p' }
+/*
+ * The same without -p, for the commands that always start the program
+ * (run, demo): LS_PROGRAM_LONGOPTS, short option "v", LS_PROGRAM_HELP.
+ */
+#define LS_PROGRAM_LONGOPTS						\
 	{ "transport", required_argument, NULL, LS_OPT_TRANSPORT },	\
-	{ "pid", required_argument, NULL, 'p' },			\
 	{ "verbose", no_argument, NULL, 'v' },				\
 	{ "ring-size", required_argument, NULL, LS_OPT_RING_SIZE },	\
 	{ "no-kernel", no_argument, NULL, LS_OPT_NO_KERNEL }
+#define LS_PROGRAM_HELP							\
+	"  --transport auto|bpf|shm  how events travel (default auto: BPF when\n" \
+	"                     permitted, else the in-process ring)\n"	\
+	"  --ring-size BYTES  BPF ring buffer size (default 16M; k, M suffixes)\n" \
+	"  --no-kernel        BPF: no sched_switch and futex events\n"	\
+	"  -v, --verbose      what was attached; twice: and libbpf's messages\n"
 #define LS_TARGET_HELP							\
 	"  --transport auto|bpf|shm  how events travel (default auto: BPF when\n" \
 	"                     permitted, else the in-process ring)\n"	\

@@ -55,7 +55,8 @@ static const char check_usage[] =
 	"  --runs N           runs per exercise (default 3, or $LOCKSTEP_CHECK_RUNS)\n"
 	"  --timeout SEC      give up on a run after SEC seconds (default 30)\n"
 	"  --transport auto|bpf|shm  how events travel (default auto)\n"
-	"  -v, --verbose      also show each run's verdict and the program's output\n"
+	"  -v, --verbose      each run's verdict on stderr, and the compiler's\n"
+	"                     warnings; twice: and the program's output\n"
 	"  -h, --help         this text\n"
 	"\n"
 	"The compiler is $CC (default cc), with -std=gnu11 -g -O2 -Wall against the\n"
@@ -99,12 +100,9 @@ struct check_result {
 
 static int parse_runs(const char *s, int *out)
 {
-	char *end;
-	long v;
+	long long v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > CHECK_MAX_RUNS)
+	if (ls_parse_num(s, 1, CHECK_MAX_RUNS, &v))
 		return -EINVAL;
 	*out = (int)v;
 	return 0;

@@ -56,11 +56,7 @@ static const char demo_usage_tail[] =
 	"                     demo's own program (to try a changed demo)\n"
 	"  --ascii            ASCII boxes and arrows\n"
 	"  --mono             no colours (also when NO_COLOR is set)\n"
-	"  --transport auto|bpf|shm  how events travel (default auto: BPF when\n"
-	"                     permitted, else the in-process ring)\n"
-	"  --ring-size BYTES  BPF ring buffer size (default 16M; k, M suffixes)\n"
-	"  --no-kernel        BPF: no sched_switch and futex events\n"
-	"  -v, --verbose      what was attached; twice: and libbpf's messages\n"
+	LS_PROGRAM_HELP
 	"  -h, --help         this text\n"
 	"\n"
 	"Exit status: 0 the demo ran as planned (or you left the UI before its\n"
@@ -79,7 +75,7 @@ static void usage(FILE *f)
 enum {
 	OPT_LIST = 0x2000,
 	OPT_NO_UI,
-	OPT_SPEED,
+	OPT_PACE,
 	OPT_RECORD,
 	OPT_ASCII,
 	OPT_MONO,
@@ -90,13 +86,13 @@ struct demo_args {
 	const struct ls_demo	*demo;
 	const char		*program;	/* --program */
 	bool			list, no_ui, ascii, mono;
-	double			speed;
+	double			pace;		/* --pace */
 	struct ls_run_opts	ro;
 	char			*prog_argv[2];
 	char			bin[PATH_MAX];
 };
 
-static int parse_speed(const char *s, double *out)
+static int parse_pace(const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -114,23 +110,20 @@ static int parse(int argc, char **argv, struct demo_args *a)
 	static const struct option longopts[] = {
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "no-ui", no_argument, NULL, OPT_NO_UI },
-		{ "pace", required_argument, NULL, OPT_SPEED },
+		{ "pace", required_argument, NULL, OPT_PACE },
 		{ "record", required_argument, NULL, OPT_RECORD },
 		{ "ascii", no_argument, NULL, OPT_ASCII },
 		{ "mono", no_argument, NULL, OPT_MONO },
 		{ "program", required_argument, NULL, OPT_PROGRAM },
-		{ "transport", required_argument, NULL, LS_OPT_TRANSPORT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "ring-size", required_argument, NULL, LS_OPT_RING_SIZE },
-		{ "no-kernel", no_argument, NULL, LS_OPT_NO_KERNEL },
+		LS_PROGRAM_LONGOPTS,
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *env = getenv("LOCKSTEP_DEMO_PACE");
-	bool speed_set = false;
+	bool pace_set = false;
 	int opt, ret;
 
-	a->speed = 1;
+	a->pace = 1;
 	optind = 1;
 	while ((opt = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (opt) {
@@ -143,11 +136,11 @@ static int parse(int argc, char **argv, struct demo_args *a)
 		case OPT_NO_UI:
 			a->no_ui = true;
 			break;
-		case OPT_SPEED:
-			if (parse_speed(optarg, &a->speed))
+		case OPT_PACE:
+			if (parse_pace(optarg, &a->pace))
 				return ls_usage_error("demo", "--pace %s: expected a number "
 						      "above 0 (times faster)", optarg);
-			speed_set = true;
+			pace_set = true;
 			break;
 		case OPT_RECORD:
 			a->ro.record = optarg;
@@ -173,7 +166,7 @@ static int parse(int argc, char **argv, struct demo_args *a)
 		return ls_usage_error("demo", "one demo at a time");
 	if (a->list)
 		return 0;
-	if (!speed_set && env && *env && parse_speed(env, &a->speed))
+	if (!pace_set && env && *env && parse_pace(env, &a->pace))
 		return ls_usage_error("demo", "LOCKSTEP_DEMO_PACE=%s: expected a number "
 				      "above 0 (times faster)", env);
 	if (optind == argc) {
@@ -201,7 +194,6 @@ static int find_program(const struct ls_demo *d, char *bin, size_t len)
 {
 	struct ls_lab_paths paths;
 	char src[PATH_MAX + 64];
-	char *log = NULL;
 	int ret;
 
 	if (ls_lab_paths(&paths))
@@ -219,13 +211,7 @@ static int find_program(const struct ls_demo *d, char *bin, size_t len)
 			 "'make demos')", d->name, bin, src);
 		return -ENOENT;
 	}
-	if (!ls_lab_stale(&paths, src, bin))
-		return 0;
-	fprintf(stderr, "lockstep: building %s\n", bin);
-	ret = ls_lab_compile(&paths, src, bin, &log);
-	if (log && *log)
-		fputs(log, stderr);
-	free(log);
+	ret = ls_lab_build(&paths, src, bin);
 	if (ret > 0)
 		ls_error("%s does not compile (or run 'make demos')", src);
 	return ret ? -EINVAL : 0;
@@ -316,9 +302,9 @@ static int story_event(const struct ls_event *e, void *ctx)
 /* ---- the live UI ---- */
 
 /* Events per second the UI plays at: LS_DEMO_UI_EPS, times --pace. */
-static uint32_t ui_speed(double speed)
+static uint32_t ui_speed(double pace)
 {
-	double eps = LS_DEMO_UI_EPS * speed;
+	double eps = LS_DEMO_UI_EPS * pace;
 
 	return eps < 1 ? 1 : eps > 100000 ? 100000 : (uint32_t)eps;
 }
@@ -341,7 +327,7 @@ static int ui_loop(struct ls_run *r, const struct demo_args *a, struct story *s)
 		.title = title, .intro = intro, .narrate = ls_demo_narrate,
 		.narrate_ctx = &un, .ascii = a->ascii, .mono = a->mono,
 		/* the title page first; then a pace the room can follow */
-		.paused = true, .speed = ui_speed(a->speed),
+		.paused = true, .speed = ui_speed(a->pace),
 	};
 
 	snprintf(title, sizeof(title), "demo %s", d->name);
@@ -425,7 +411,7 @@ int cmd_demo(int argc, char **argv)
 	}
 
 	/* the pace, for the program (lab/demos/demo.h) */
-	step_s = LS_DEMO_STEP_MS / a.speed / 1000;
+	step_s = LS_DEMO_STEP_MS / a.pace / 1000;
 	if (step_s < LS_DEMO_STEP_MS_MIN / 1000.0)
 		step_s = LS_DEMO_STEP_MS_MIN / 1000.0;
 	snprintf(step, sizeof(step), "%.0f", step_s * 1000);

@@ -90,15 +90,6 @@ static uint64_t now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static int parse_num(const char *s, long long lo, long long hi, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return errno || end == s || *end || *out < lo || *out > hi ? -EINVAL : 0;
-}
-
 static int parse_args(int argc, char **argv, struct replay_opts *r)
 {
 	static const struct option longopts[] = {
@@ -129,7 +120,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 			r->no_ui = true;
 			break;
 		case OPT_AT:
-			if (parse_num(optarg, 0, INT64_MAX, &v))
+			if (ls_parse_num(optarg, 0, INT64_MAX, &v))
 				return ls_usage_error("replay", "--at %s: expected an event number",
 						      optarg);
 			r->at = v;
@@ -138,7 +129,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 			r->ui.paused = true;
 			break;
 		case OPT_SPEED:
-			if (parse_num(optarg, 1, 100000000, &v))
+			if (ls_parse_num(optarg, 1, 100000000, &v))
 				return ls_usage_error("replay", "--speed %s: expected events per"
 						      " second", optarg);
 			r->ui.speed = (uint32_t)v;
@@ -150,7 +141,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 			r->ui.mono = true;
 			break;
 		case OPT_WIDTH:
-			if (parse_num(optarg, 40, 1000, &v))
+			if (ls_parse_num(optarg, 40, 1000, &v))
 				return ls_usage_error("replay", "--width %s: expected 40..1000",
 						      optarg);
 			r->width = (int)v;
@@ -168,7 +159,7 @@ static int parse_args(int argc, char **argv, struct replay_opts *r)
 			r->narrate = optarg;
 			break;
 		case OPT_BATCH:
-			if (parse_num(optarg, 1, INT64_MAX, &v))
+			if (ls_parse_num(optarg, 1, INT64_MAX, &v))
 				return ls_usage_error("replay", "--batch %s: expected events per"
 						      " frame", optarg);
 			r->batch = (uint64_t)v;

@@ -50,11 +50,7 @@ static const char run_usage[] =
 	"  --mono             UI: no colours (also when NO_COLOR is set)\n"
 	"  --no-watch         do not stop a program whose goroutines deadlocked\n"
 	"                     while others still run (wait for it, or --timeout)\n"
-	"  --transport auto|bpf|shm  how events travel (default auto: BPF when\n"
-	"                     permitted, else the in-process ring)\n"
-	"  --ring-size BYTES  BPF ring buffer size (default 16M; k, M suffixes)\n"
-	"  --no-kernel        BPF: no sched_switch and futex events\n"
-	"  -v, --verbose      what was attached; twice: and libbpf's messages\n"
+	LS_PROGRAM_HELP
 	"  -h, --help         this text\n"
 	"\n"
 	"verdicts and exit status:\n"
@@ -111,10 +107,7 @@ static int parse_timeout(const char *s, double *out)
 static int parse(int argc, char **argv, struct run_args *a)
 {
 	static const struct option longopts[] = {
-		{ "transport", required_argument, NULL, LS_OPT_TRANSPORT },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "ring-size", required_argument, NULL, LS_OPT_RING_SIZE },
-		{ "no-kernel", no_argument, NULL, LS_OPT_NO_KERNEL },
+		LS_PROGRAM_LONGOPTS,
 		{ "solution", no_argument, NULL, OPT_SOLUTION },
 		{ "no-ui", no_argument, NULL, OPT_NO_UI },
 		{ "json", no_argument, NULL, OPT_JSON },
@@ -129,6 +122,7 @@ static int parse(int argc, char **argv, struct run_args *a)
 		{ NULL, 0, NULL, 0 },
 	};
 	int end = argc, opt, ret;
+	long long v;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
@@ -172,18 +166,12 @@ static int parse(int argc, char **argv, struct run_args *a)
 		case OPT_MONO:
 			a->mono = true;
 			break;
-		case OPT_SPEED: {
-			char *end;
-			unsigned long v;
-
-			errno = 0;
-			v = strtoul(optarg, &end, 10);
-			if (errno || end == optarg || *end || v == 0 || v > 1000000)
+		case OPT_SPEED:
+			if (ls_parse_num(optarg, 1, 1000000, &v))
 				return ls_usage_error("run", "--speed %s: expected events "
 						      "per second (1 to 1000000)", optarg);
 			a->speed = (uint32_t)v;
 			break;
-		}
 		case '?':
 			return ls_bad_option("run", argv);
 		default:
@@ -223,7 +211,6 @@ static int resolve_exercise(struct run_args *a, struct ls_registry *reg,
 	const struct ls_exercise *ex;
 	char root[PATH_MAX], err[256];
 	const char *src;
-	char *log = NULL;
 	int ret;
 
 	if (ls_registry_find_root(root, sizeof(root))) {
@@ -251,29 +238,19 @@ static int resolve_exercise(struct run_args *a, struct ls_registry *reg,
 		ls_error("%s has no solution (%s)", ex->id, src);
 		return 1;
 	}
-	if (ls_lab_stale(&paths, src, bin)) {
-		fprintf(stderr, "lockstep: building %s\n", bin);
-		ret = ls_lab_compile(&paths, src, bin, &log);
-		if (ret) {
-			if (log && *log)
-				fputs(log, stderr);
-			if (ret > 0)
-				ls_error("%s does not compile; fix the errors above (or build "
-					 "everything with 'make exercises')", src);
-			free(log);
-			return 1;
-		}
-		if (log && *log)	/* warnings */
-			fputs(log, stderr);
-		free(log);
-	}
+	ret = ls_lab_build(&paths, src, bin);
+	if (ret > 0)
+		ls_error("%s does not compile; fix the errors above (or build "
+			 "everything with 'make exercises')", src);
+	if (ret)
+		return 1;
 	*exp = ex;
 	return 0;
 }
 
 /*
  * The UI polls the transport; every event reaches the run (detectors, trace
- * file, goal) through ls_run_event before the UI sees it.  The UI's banner
+ * file, goal) through ls_run_with_ui before the UI sees it.  The UI's banner
  * comes from its own detector, finished when the stream ends; the run's is
  * finished by ls_run_finish, which knows whether the program was stopped.
  * Without a terminal after all, the loop of --no-ui takes over.

@@ -81,9 +81,6 @@ int cmd_top(int argc, char **argv)
 				      " (to start one, use 'lockstep run')");
 	if (!o.pid)
 		return ls_usage_error("top", "no process: give -p PID");
-	ret = ls_target_finish("top", argc, argv, optind, &o);
-	if (ret)
-		return ret;
 
 	m = ls_model_new(NULL);
 	if (!m) {

@@ -387,7 +387,6 @@ void ls_demo_narrator_init(struct ls_demo_narrator *n, const struct ls_demo *d)
 {
 	memset(n, 0, sizeof(*n));
 	n->demo = d;
-	n->last = -1;
 }
 
 /* The object the state line is about: the event's own, if it has a name. */
@@ -424,7 +423,6 @@ int ls_demo_see(struct ls_demo_narrator *n, const struct ls_mstate *st,
 			}
 		}
 	}
-	n->last = hit;
 	if (!c)
 		return -1;
 	n->cue = c;

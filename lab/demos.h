@@ -73,7 +73,6 @@ struct ls_demo_narrator {
 	const struct ls_demo	*demo;
 	size_t			next;		/* steps seen so far */
 	uint64_t		seen;		/* events seen (index of the next) */
-	int			last;		/* what the last event matched */
 	const struct ls_demo_cue *cue;		/* the last step or aside matched */
 	char			note[LS_DEMO_NOTE_MAX];	/* the last note's text */
 	char			state[256];	/* its state line */

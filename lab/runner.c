@@ -48,11 +48,6 @@ const char *ls_signal_name(int sig)
 	return buf;
 }
 
-struct ls_transport *ls_run_transport(struct ls_run *r)
-{
-	return r->t;
-}
-
 /* ------------------------------------------------------------------ */
 /* Starting: signals, the program's output, the trace file, the transport */
 /* ------------------------------------------------------------------ */
@@ -90,7 +85,7 @@ static void release_signals(struct ls_run *r)
 }
 
 /*
- * --timeout for a front end that runs its own loop (the UI): SIGALRM kills
+ * --timeout while the UI runs its own loop (ls_run_with_ui): SIGALRM kills
  * the program, and the stream ends as it would at the deadline.
  */
 static volatile sig_atomic_t alarm_pid, alarm_fired;
@@ -103,7 +98,7 @@ static void on_alarm(int sig)
 	alarm_fired = 1;
 }
 
-void ls_run_arm_timeout(struct ls_run *r)
+static void arm_timeout(struct ls_run *r)
 {
 	struct sigaction sa = { .sa_handler = on_alarm, .sa_flags = SA_RESTART };
 	struct itimerval it = { 0 };
@@ -122,7 +117,7 @@ void ls_run_arm_timeout(struct ls_run *r)
 	r->alarm_armed = true;
 }
 
-unsigned ls_run_detect_flags(void *ctx)
+static unsigned run_detect_flags(void *ctx)
 {
 	(void)ctx;
 	return alarm_fired ? LS_DETECT_TIMED_OUT : 0;
@@ -283,31 +278,13 @@ out_rec:
 /* The stream                                                           */
 /* ------------------------------------------------------------------ */
 
-int ls_run_record(const struct ls_event *e, void *run)
-{
-	struct ls_run *r = run;
-	uint64_t idx = r->events++;
-	int ret;
-
-	if (r->w && !r->err) {
-		ret = ls_trace_writer_add(r->w, e);
-		if (ret) {
-			r->err = ret;
-			ls_error("%s: %s", r->o.record, strerror(-ret));
-		}
-	}
-	if (r->has_goal)
-		ls_goal_feed(&r->goal, e, idx);
-	if (r->o.on_event)
-		return r->o.on_event(e, r->o.ctx);
-	return 0;
-}
-
-int ls_run_event(const struct ls_event *e, void *run)
+/* Every event, in stream order: the detectors, the trace file, the goal, on_event. */
+static int run_event(const struct ls_event *e, void *run)
 {
 	struct ls_run *r = run;
 	char why[sizeof(r->bad_why)];
 	unsigned field;
+	uint64_t idx;
 	int ret;
 
 	/* A program built against another event table: do not guess. */
@@ -321,7 +298,19 @@ int ls_run_event(const struct ls_event *e, void *run)
 		r->err = ret;
 		ls_error("the detectors stopped: %s", strerror(-ret));
 	}
-	return ls_run_record(e, r);
+	idx = r->events++;
+	if (r->w && !r->err) {
+		ret = ls_trace_writer_add(r->w, e);
+		if (ret) {
+			r->err = ret;
+			ls_error("%s: %s", r->o.record, strerror(-ret));
+		}
+	}
+	if (r->has_goal)
+		ls_goal_feed(&r->goal, e, idx);
+	if (r->o.on_event)
+		return r->o.on_event(e, r->o.ctx);
+	return 0;
 }
 
 void ls_run_stop(struct ls_run *r, enum ls_run_stop why)
@@ -415,7 +404,7 @@ int ls_run_loop(struct ls_run *r)
 	int ret = 0;
 
 	while (!ls_transport_done(r->t)) {
-		int n = ls_transport_poll(r->t, POLL_MS, ls_run_event, r);
+		int n = ls_transport_poll(r->t, POLL_MS, run_event, r);
 		uint64_t now = now_ns();
 
 		if (n < 0 && n != -EINTR) {
@@ -466,7 +455,7 @@ int ls_run_finish(struct ls_run *r)
 		if (!ls_transport_done(r->t) && !r->killed)
 			ls_run_stop(r, LS_RUN_STOP_QUIT);
 		while (!ls_transport_done(r->t)) {
-			int n = ls_transport_poll(r->t, POLL_MS, ls_run_event, r);
+			int n = ls_transport_poll(r->t, POLL_MS, run_event, r);
 
 			if (n < 0 && n != -EINTR)
 				break;
@@ -972,22 +961,37 @@ int ls_lab_stale(const struct ls_lab_paths *p, const char *src, const char *out)
 	return newer(src, &so.st_mtim) || newer(lib, &so.st_mtim);
 }
 
+int ls_lab_build(const struct ls_lab_paths *p, const char *src, const char *out)
+{
+	char *log = NULL;
+	int ret;
+
+	if (!ls_lab_stale(p, src, out))
+		return 0;
+	fprintf(stderr, "lockstep: building %s\n", out);
+	ret = ls_lab_compile(p, src, out, &log);
+	if (log && *log)	/* the errors, or warnings */
+		fputs(log, stderr);
+	free(log);
+	return ret;
+}
+
 int ls_run_with_ui(struct ls_run *r, struct ls_ui_opts *uo,
 		   void (*no_tty)(void *ctx), void *ctx)
 {
 	struct ls_model *m;
 	int ret;
 
-	uo->on_event = ls_run_event;
+	uo->on_event = run_event;
 	uo->on_event_ctx = r;
-	uo->detect_flags = ls_run_detect_flags;
+	uo->detect_flags = run_detect_flags;
 	m = ls_model_new(NULL);
 	if (!m) {
 		ls_error("out of memory");
 		return -ENOMEM;
 	}
-	ls_run_arm_timeout(r);
-	ret = ls_ui_live(ls_run_transport(r), m, uo);
+	arm_timeout(r);
+	ret = ls_ui_live(r->t, m, uo);
 	ls_model_free(m);
 	if (ret == -ENOTTY) {
 		if (no_tty)

@@ -13,9 +13,9 @@
  *
  * Every event goes, in stream order, to the detectors (viz/detect.h), to
  * the trace file with `record`, to the goal checker with `goal`
- * (lab/goals.h) and to `on_event`.  A front end that polls the transport
- * itself (the UI) calls ls_run_start(), passes the events it read to
- * ls_run_event(), and ends with ls_run_finish().
+ * (lab/goals.h) and to `on_event`.  The live UI polls the transport
+ * itself: ls_run_start(), ls_run_with_ui() in place of ls_run_loop(), and
+ * ls_run_finish().
  *
  * Deadlocks that do not end the program.  Go's runtime dies of "all
  * goroutines are asleep" only when every goroutine is parked; a wait-for
@@ -129,25 +129,16 @@ struct ls_run {
 int	ls_run_start(struct ls_run *r, const struct ls_run_opts *o);
 /* Poll and watch until the stream ends.  0 or -errno (printed). */
 int	ls_run_loop(struct ls_run *r);
-/* One event, for front ends that poll the transport themselves. */
-int	ls_run_event(const struct ls_event *e, void *run);
-/* The same without feeding r->d, for a front end that feeds it itself. */
-int	ls_run_record(const struct ls_event *e, void *run);
-/*
- * For a front end with its own loop: kill the program at --timeout (a
- * SIGALRM timer, disarmed by ls_run_finish); the loop does it otherwise.
- */
-void	ls_run_arm_timeout(struct ls_run *r);
-/* LS_DETECT_TIMED_OUT once the armed timeout has fired (ctx: the run). */
-unsigned ls_run_detect_flags(void *ctx);
 
 struct ls_ui_opts;
 /*
- * Show the run in the live UI until the user quits (run's and demo's
- * default).  uo gets the run's hooks (every event through ls_run_event,
- * the timeout's verdict); the rest of uo is the caller's.  Without a
- * terminal after all, no_tty(ctx) runs (if given) and ls_run_loop takes
- * over; Ctrl-C stops the run.  0, or a negative errno already reported.
+ * Instead of ls_run_loop: show the run in the live UI until the user quits
+ * (run's and demo's default).  The UI polls the transport; uo gets the
+ * run's hooks (every event reaches the run's consumers before the UI sees
+ * it; --timeout is a SIGALRM timer, disarmed by ls_run_finish, and its
+ * verdict); the rest of uo is the caller's.  Without a terminal after all,
+ * no_tty(ctx) runs (if given) and ls_run_loop takes over; Ctrl-C stops the
+ * run.  0, or a negative errno already reported.
  */
 int	ls_run_with_ui(struct ls_run *r, struct ls_ui_opts *uo,
 		       void (*no_tty)(void *ctx), void *ctx);
@@ -158,7 +149,6 @@ int	ls_run_finish(struct ls_run *r);
 /* All three. */
 int	ls_run(struct ls_run *r, const struct ls_run_opts *o);
 void	ls_run_release(struct ls_run *r);
-struct ls_transport *ls_run_transport(struct ls_run *r);
 
 /* The verdict, the findings in words, how the program ended, the goal. */
 int	ls_run_report(const struct ls_run *r, FILE *f);
@@ -202,5 +192,11 @@ int	ls_lab_compile(const struct ls_lab_paths *p, const char *src, const char *ou
 		       char **log);
 /* 1 when out is missing or older than src or liblockstep.a, else 0. */
 int	ls_lab_stale(const struct ls_lab_paths *p, const char *src, const char *out);
+/*
+ * Rebuild out from src when it is stale, saying "lockstep: building OUT"
+ * and then what the compiler said on stderr.  0 when out is up to date (or
+ * now built), 1 when the compiler failed, -errno as ls_lab_compile.
+ */
+int	ls_lab_build(const struct ls_lab_paths *p, const char *src, const char *out);
 
 #endif /* LS_LAB_RUNNER_H */

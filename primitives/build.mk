@@ -13,9 +13,7 @@ LIB_NOPROBES_A	:= $(O)/liblockstep-noprobes.a
 lib: $(LIB_A) $(LIB_SO)
 
 $(LIB_A): $(LIB_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@
-	$(Q)ar rcs $@ $^
+	$(archive)
 
 $(LIB_SO): $(LIB_OBJS)
 	$(call msg,LD,$@)
@@ -27,6 +25,4 @@ $(O)/obj-noprobes/%.o: %.c | $(DEPS_STAMP)
 	$(Q)$(CC) $(CPPFLAGS) -DLS_NO_PROBES $(ALL_CFLAGS) -fPIC -MMD -MP -c $< -o $@
 
 $(LIB_NOPROBES_A): $(NOPROBE_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@
-	$(Q)ar rcs $@ $^
+	$(archive)

@@ -39,7 +39,6 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <lockstep/trace.h>
@@ -247,14 +246,6 @@ static void ring_atfork_child(void)
 	producer_pid = (uint32_t)getpid();
 }
 
-static uint64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
-
 void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 		   const uint64_t args[LS_EVENT_NARGS])
 {
@@ -286,8 +277,8 @@ void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 			    __atomic_load_n(&producer_stalled, __ATOMIC_RELAXED))
 				goto drop;
 			if (!deadline) {
-				deadline = mono_ns() + 1000000000ull;
-			} else if (mono_ns() > deadline) {
+				deadline = (uint64_t)ls_now() + 1000000000ull;
+			} else if ((uint64_t)ls_now() > deadline) {
 				__atomic_store_n(&producer_stalled, 1, __ATOMIC_RELAXED);
 				goto drop;
 			}
@@ -309,7 +300,7 @@ void ls__ring_emit(uint16_t id, uint16_t flags, uint64_t obj, uint64_t goid,
 	}
 	if (__atomic_load_n(&producer_stalled, __ATOMIC_RELAXED))
 		__atomic_store_n(&producer_stalled, 0, __ATOMIC_RELAXED);
-	s->ev.ts = mono_ns();
+	s->ev.ts = (uint64_t)ls_now();
 	s->ev.pid = producer_pid;
 	s->ev.tid = (uint32_t)ls__gettid();
 	s->ev.id = id;

@@ -3,9 +3,7 @@
 GEN_PROBES_DOC := $(O)/tools/gen-probes-doc
 
 $(GEN_PROBES_DOC): scripts/gen-probes-doc.c $(LIB_A) include/lockstep/events.h
-	$(call msg,CCLD,$@)
-	$(Q)mkdir -p $(@D)
-	$(Q)$(CC) $(CPPFLAGS) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $< $(LIB_A) $(LDLIBS)
+	$(link_with_lib)
 
 .PHONY: docs
 docs: $(GEN_PROBES_DOC)

@@ -19,15 +19,6 @@
 
 #define lockstep(r, ...)	lu_lockstep(r, NULL, 30, __VA_ARGS__, NULL)
 
-static int count_lines(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
 /* Show what the command said when a check fails. */
 #define SHOW(r)	TH_LOG("exit %d\nstdout:\n%s\nstderr:\n%s", (r).status, (r).out, (r).err)
 
@@ -44,7 +35,7 @@ TEST(list_names_every_demo)
 	ASSERT_CONTAINS(r.out, "Mutex starvation mode, and back");
 	ASSERT_CONTAINS(r.out, "rlock-deadlock");
 	ASSERT_CONTAINS(r.out, "channels");
-	ASSERT_EQ(3, count_lines(r.out));
+	ASSERT_EQ(3, tu_count_lines(r.out));
 	/* the first line is the default demo, the one `make demo` plays */
 	ASSERT_EQ(0, strncmp(r.out, "starvation ", 11));
 	th_result_free(&r);
@@ -81,7 +72,7 @@ TEST(unknown_demo_one_line_exit_2)
 	ASSERT_EQ(2, r.status);
 	ASSERT_CONTAINS(r.err, "no demo 'no-such-demo'");
 	ASSERT_CONTAINS(r.err, "starvation, rlock-deadlock, channels");
-	ASSERT_EQ(1, count_lines(r.err));
+	ASSERT_EQ(1, tu_count_lines(r.err));
 	ASSERT_STREQ("", r.out);
 	th_result_free(&r);
 }
@@ -94,7 +85,7 @@ TEST(bad_speed_exit_2)
 	ASSERT_EQ(0, lockstep(&r, "demo", "--pace", "0", "--no-ui"));
 	ASSERT_EQ(2, r.status);
 	ASSERT_CONTAINS(r.err, "--pace 0");
-	ASSERT_EQ(1, count_lines(r.err));
+	ASSERT_EQ(1, tu_count_lines(r.err));
 	th_result_free(&r);
 	ASSERT_EQ(0, lu_lockstep(&r, env, 30, "demo", "--no-ui", NULL));
 	ASSERT_EQ(2, r.status);

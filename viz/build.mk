@@ -9,9 +9,7 @@ VIZ_LIB_OBJS	:= $(VIZ_LIB_SRCS:%.c=$(O)/obj/%.o)
 VIZ_A		:= $(O)/libviz.a
 
 $(VIZ_A): $(VIZ_LIB_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@
-	$(Q)ar rcs $@ $^
+	$(archive)
 
 # The lockstep command and the tests link it (both expand these late).
 LAB_EXTRA_LIBS	+= $(VIZ_A)
@@ -35,9 +33,7 @@ NCURSES_LDLIBS	:= $(shell pkg-config --libs ncursesw 2>/dev/null || echo -lncurs
 $(VIZUI_OBJS): CPPFLAGS += -Ilab
 
 $(VIZUI_A): $(VIZUI_OBJS)
-	$(call msg,AR,$@)
-	$(Q)rm -f $@
-	$(Q)ar rcs $@ $^
+	$(archive)
 
 # The commands that open the UI include viz/ui.h and viz/detect.h.
 $(O)/obj/lab/cmd_replay.o $(O)/obj/lab/cmd_top.o: CPPFLAGS += -Iviz

@@ -223,8 +223,5 @@ int		 ls_finding_line(const struct ls_finding *f, char *buf, size_t len);
  */
 size_t		 ls_detect_waitfor(const struct ls_mstate *st, struct ls_finding *out,
 				   size_t max, uint64_t ev);
-/* Goroutines parked (not sleeping) now, one LS_FIND_LEAK each. */
-size_t		 ls_detect_leaks(const struct ls_mstate *st, struct ls_finding *out,
-				 size_t max, uint64_t ev);
 
 #endif /* LS_VIZ_DETECT_H */

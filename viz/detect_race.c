@@ -294,31 +294,30 @@ static void access(struct ls_detect *d, const struct ls_event *ev, uint64_t idx,
 
 /* ---- the dispatcher ---- */
 
+/* to goes on with from's clock (a child its parent's, the readied its waker's). */
+static void inherit(struct ls_detect *d, uint64_t from, uint64_t to)
+{
+	uint32_t p;
+	struct ls_vclock *pc = gclock(d, from, &p), *cc;
+
+	cc = gclock(d, to, NULL);
+	if (!pc || !cc)
+		return;
+	pc = &d->g[p].vc;	/* gclock may have moved d->g */
+	ls_vc_join(cc, pc);
+	ls_vc_tick(pc, p);
+}
+
 static void race_goroutines(struct ls_detect *d, const struct ls_event *ev)
 {
-	uint32_t p, c;
-	struct ls_vclock *pc, *cc;
-
 	switch (ev->id) {
 	case LS_EV_GO_CREATE:
-		if (!ev->args[0])
-			return;		/* main or a thread registered lazily */
-		pc = gclock(d, ev->args[0], &p);
-		cc = gclock(d, ev->obj, &c);
-		if (!pc || !cc)
-			return;
-		pc = &d->g[p].vc;
-		ls_vc_join(cc, pc);
-		ls_vc_tick(pc, p);
+		/* a parent of 0: main or a thread registered lazily */
+		if (ev->args[0])
+			inherit(d, ev->args[0], ev->obj);
 		return;
 	case LS_EV_GO_READY:
-		pc = gclock(d, ev->goid, &p);
-		cc = gclock(d, ev->args[0], &c);
-		if (!pc || !cc)
-			return;
-		pc = &d->g[p].vc;
-		ls_vc_join(cc, pc);
-		ls_vc_tick(pc, p);
+		inherit(d, ev->goid, ev->args[0]);
 		return;
 	case LS_EV_GO_WAKE:
 		/* the waiter of a WaitGroup takes every Done's clock */
@@ -328,8 +327,39 @@ static void race_goroutines(struct ls_detect *d, const struct ls_event *ev)
 	}
 }
 
+/*
+ * The edges of the table at the top that are one release into, or one
+ * acquire from, a clock of the event's object; the others are in
+ * ls__race_event's switch.  An unlock releases only if its release did not
+ * already happen early (d->late, see detect.c).
+ */
+enum { HB_NONE, HB_ACQUIRE, HB_RELEASE, HB_UNLOCK };
+
+static const struct hb_edge {
+	unsigned char	op, kind, sub;
+} hb_edges[LS_EV__COUNT] = {
+	[LS_EV_MUTEX_UNLOCK]	= { HB_UNLOCK, LS_OBJ_MUTEX, 0 },
+	[LS_EV_MUTEX_ACQUIRE]	= { HB_ACQUIRE, LS_OBJ_MUTEX, 0 },
+	[LS_EV_RW_UNLOCK]	= { HB_UNLOCK, LS_OBJ_RWMUTEX, 0 },
+	[LS_EV_RW_RUNLOCK]	= { HB_UNLOCK, LS_OBJ_RWMUTEX, LS_SUB_RW_READERS },
+	[LS_EV_RW_RACQUIRE]	= { HB_ACQUIRE, LS_OBJ_RWMUTEX, 0 },
+	/* Go releases on Done only; Add too can only add orderings */
+	[LS_EV_WG_ADD]		= { HB_RELEASE, LS_OBJ_WAITGROUP, 0 },
+	[LS_EV_COND_SIGNAL]	= { HB_RELEASE, LS_OBJ_COND, 0 },
+	[LS_EV_COND_BROADCAST]	= { HB_RELEASE, LS_OBJ_COND, 0 },
+	[LS_EV_COND_WAKE]	= { HB_ACQUIRE, LS_OBJ_COND, 0 },
+	[LS_EV_ONCE_DONE]	= { HB_RELEASE, LS_OBJ_ONCE, 0 },
+	/* Do's fast path: the load of done pairs with ONCE_DONE's store */
+	[LS_EV_ONCE_SKIP]	= { HB_ACQUIRE, LS_OBJ_ONCE, 0 },
+	[LS_EV_SEM_RELEASE]	= { HB_RELEASE, LS_OBJ_SEMAPHORE, 0 },
+	[LS_EV_SEM_ACQUIRE]	= { HB_ACQUIRE, LS_OBJ_SEMAPHORE, 0 },
+	[LS_EV_BARRIER_AWAIT]	= { HB_RELEASE, LS_OBJ_BARRIER, 0 },
+	[LS_EV_BARRIER_TRIP]	= { HB_ACQUIRE, LS_OBJ_BARRIER, 0 },
+};
+
 void ls__race_event(struct ls_detect *d, const struct ls_event *ev, uint64_t idx)
 {
+	const struct hb_edge *edge;
 	uint64_t me = ev->goid;
 
 	/*
@@ -338,55 +368,28 @@ void ls__race_event(struct ls_detect *d, const struct ls_event *ev, uint64_t idx
 	 */
 	if ((ev->flags & LS_EVF_KERNEL) || ev->id >= LS_EV_SCHED_OFF || !ls__dgo(d, me))
 		return;
+	edge = &hb_edges[ev->id];
+	if (edge->op == HB_ACQUIRE) {
+		acquire(d, me, sync_clock(d, ev->obj, edge->kind, edge->sub));
+		return;
+	}
+	if (edge->op == HB_RELEASE || (edge->op == HB_UNLOCK && !d->late)) {
+		release(d, me, sync_clock(d, ev->obj, edge->kind, edge->sub));
+		return;
+	}
 	switch (ev->id) {
 	case LS_EV_GO_CREATE:
 	case LS_EV_GO_READY:
 	case LS_EV_GO_WAKE:
 		race_goroutines(d, ev);
 		break;
-	case LS_EV_MUTEX_UNLOCK:
-		if (!d->late)
-			release(d, me, sync_clock(d, ev->obj, LS_OBJ_MUTEX, 0));
-		break;
-	case LS_EV_MUTEX_ACQUIRE:
-		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_MUTEX, 0));
-		break;
-	case LS_EV_RW_UNLOCK:
-		if (!d->late)
-			release(d, me, sync_clock(d, ev->obj, LS_OBJ_RWMUTEX, 0));
-		break;
-	case LS_EV_RW_RUNLOCK:
-		if (!d->late)
-			release(d, me, sync_clock(d, ev->obj, LS_OBJ_RWMUTEX, LS_SUB_RW_READERS));
-		break;
-	case LS_EV_RW_RACQUIRE:
-		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_RWMUTEX, 0));
-		break;
 	case LS_EV_RW_WACQUIRE:
 		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_RWMUTEX, 0));
 		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_RWMUTEX, LS_SUB_RW_READERS));
 		break;
-	case LS_EV_WG_ADD:
-		/* Go releases on Done only; Add too can only add orderings */
-		release(d, me, sync_clock(d, ev->obj, LS_OBJ_WAITGROUP, 0));
-		break;
 	case LS_EV_WG_WAIT:
 		if ((int32_t)ev->args[0] == 0)	/* returned at once */
 			acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_WAITGROUP, 0));
-		break;
-	case LS_EV_COND_SIGNAL:
-	case LS_EV_COND_BROADCAST:
-		release(d, me, sync_clock(d, ev->obj, LS_OBJ_COND, 0));
-		break;
-	case LS_EV_COND_WAKE:
-		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_COND, 0));
-		break;
-	case LS_EV_ONCE_DONE:
-		release(d, me, sync_clock(d, ev->obj, LS_OBJ_ONCE, 0));
-		break;
-	case LS_EV_ONCE_SKIP:
-		/* Do's fast path: the load of done pairs with ONCE_DONE's store */
-		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_ONCE, 0));
 		break;
 	case LS_EV_ATOMIC_OP: {
 		struct dvar *v = ls__dvar(d, ev->obj);
@@ -397,18 +400,6 @@ void ls__race_event(struct ls_detect *d, const struct ls_event *ev, uint64_t idx
 		}
 		break;
 	}
-	case LS_EV_SEM_RELEASE:
-		release(d, me, sync_clock(d, ev->obj, LS_OBJ_SEMAPHORE, 0));
-		break;
-	case LS_EV_SEM_ACQUIRE:
-		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_SEMAPHORE, 0));
-		break;
-	case LS_EV_BARRIER_AWAIT:
-		release(d, me, sync_clock(d, ev->obj, LS_OBJ_BARRIER, 0));
-		break;
-	case LS_EV_BARRIER_TRIP:
-		acquire(d, me, sync_clock(d, ev->obj, LS_OBJ_BARRIER, 0));
-		break;
 	case LS_EV_CHAN_MAKE:
 	case LS_EV_CHAN_SEND:
 	case LS_EV_CHAN_RECV:

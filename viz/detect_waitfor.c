@@ -483,19 +483,3 @@ bool ls__leak_finding(const struct ls_mstate *st, const struct ls_mgoroutine *g,
 	fill_wait(st, g, &out->u.leak);
 	return true;
 }
-
-size_t ls_detect_leaks(const struct ls_mstate *st, struct ls_finding *out, size_t max,
-		       uint64_t ev)
-{
-	struct ls_finding tmp;
-	size_t n = 0;
-
-	for (uint32_t i = 0; i < st->ng; i++) {
-		if (!ls__leak_finding(st, &st->g[i], &tmp, ev))
-			continue;
-		if (n < max)
-			out[n] = tmp;
-		n++;
-	}
-	return n;
-}

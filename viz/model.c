@@ -785,7 +785,6 @@ static void apply_wg(struct actx *a)
 		if (wg->counter == 0)
 			wg->zero_gen++;
 		wg->waiters = (uint32_t)ev->args[2];
-		wg->last_adder = ev->goid;
 		break;
 	case LS_EV_WG_WAIT:
 		wg->waiters = (uint32_t)ev->args[1];
@@ -956,8 +955,6 @@ static void apply_chan_send(struct actx *a)
 	struct ls_mobject *o = a->o;
 	struct ls_mchan *ch = &o->u.ch;
 
-	ch->last_slot = -1;
-	ch->last_peer = 0;
 	switch (ev->args[0]) {
 	case LS_CHAN_BUFFERED:
 		chan_indices(ch, ev);
@@ -983,8 +980,6 @@ static void apply_chan_recv(struct actx *a)
 	struct ls_mobject *o = a->o;
 	struct ls_mchan *ch = &o->u.ch;
 
-	ch->last_slot = -1;
-	ch->last_peer = 0;
 	switch (ev->args[0]) {
 	case LS_CHAN_BUFFERED:
 		chan_indices(ch, ev);
@@ -1026,15 +1021,19 @@ static void apply_chan(struct actx *a)
 		chan_make(o, ev);
 		break;
 	case LS_EV_CHAN_SEND:
+	case LS_EV_CHAN_RECV: {
+		bool send = ev->id == LS_EV_CHAN_SEND;
+
 		if (g)
-			chan_user(st, o, g, LS_MW_SEND, ev->ts);
-		apply_chan_send(a);
+			chan_user(st, o, g, send ? LS_MW_SEND : LS_MW_RECV, ev->ts);
+		ch->last_slot = -1;
+		ch->last_peer = 0;
+		if (send)
+			apply_chan_send(a);
+		else
+			apply_chan_recv(a);
 		break;
-	case LS_EV_CHAN_RECV:
-		if (g)
-			chan_user(st, o, g, LS_MW_RECV, ev->ts);
-		apply_chan_recv(a);
-		break;
+	}
 	case LS_EV_CHAN_PARK: {
 		struct ls_mqueue *q = &o->wq[ev->args[0] ? 0 : 1];
 		struct ls_mwaiter w = { .ts = ev->ts, .val = ev->args[4], .aux = -1 };

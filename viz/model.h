@@ -147,7 +147,6 @@ struct ls_mwg {
 	bool		known;
 	uint64_t	zero_gen;	/* times the counter reached zero */
 	uint64_t	releases;
-	uint64_t	last_adder;
 };
 
 struct ls_mcond {

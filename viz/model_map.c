@@ -97,13 +97,6 @@ int ls_umap_copy(struct ls_umap *dst, const struct ls_umap *src)
 	return 0;
 }
 
-void ls_umap_clear(struct ls_umap *m)
-{
-	if (m->cap)
-		memset(m->keys, 0xff, (size_t)m->cap * sizeof(*m->keys));
-	m->n = 0;
-}
-
 void ls_umap_free(struct ls_umap *m)
 {
 	free(m->keys);

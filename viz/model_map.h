@@ -58,14 +58,13 @@ static inline uint32_t ls_umap_get(const struct ls_umap *m, uint64_t key)
 int	ls_umap_put(struct ls_umap *m, uint64_t key, uint32_t val);
 /* Make dst an exact copy of src, reusing dst's memory.  0 or -ENOMEM. */
 int	ls_umap_copy(struct ls_umap *dst, const struct ls_umap *src);
-void	ls_umap_clear(struct ls_umap *m);
 void	ls_umap_free(struct ls_umap *m);
 size_t	ls_umap_bytes(const struct ls_umap *m);
 
 /*
  * Make room for need elements of size bytes in the array *p of capacity
- * *cap, doubling; 0 or -ENOMEM (then *p and *cap are unchanged).  Every
- * growable array of the model and the detectors goes through here.
+ * *cap, doubling; 0 or -ENOMEM (then *p and *cap are unchanged).  The
+ * growable arrays of viz/ (model, detectors, clocks, UI) go through here.
  */
 int	ls__grow(void **p, uint32_t *cap, uint32_t need, size_t size);
 

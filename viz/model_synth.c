@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "model_map.h"
 #include "model_synth.h"
 
 #define TICK_NS	1000
@@ -61,16 +62,9 @@ struct ls_event *ls_synth_add(struct ls_synth *s, unsigned id, uint64_t goid,
 	static struct ls_event scratch;
 	struct ls_event *e;
 
-	if (s->n == s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 256;
-		struct ls_event *ev = realloc(s->ev, cap * sizeof(*ev));
-
-		if (!ev) {
-			s->err = -ENOMEM;
-			return &scratch;	/* callers may still write to it */
-		}
-		s->ev = ev;
-		s->cap = cap;
+	if (ls__grow((void **)&s->ev, &s->cap, (uint32_t)s->n + 1, sizeof(*s->ev))) {
+		s->err = -ENOMEM;
+		return &scratch;	/* callers may still write to it */
 	}
 	e = &s->ev[s->n++];
 	memset(e, 0, sizeof(*e));

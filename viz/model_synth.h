@@ -19,7 +19,8 @@
 
 struct ls_synth {
 	struct ls_event	*ev;
-	size_t		n, cap;
+	size_t		n;
+	uint32_t	cap;
 	uint64_t	ts;
 	int		err;	/* -ENOMEM once an append failed */
 };

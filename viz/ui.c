@@ -84,15 +84,8 @@ static int keep_note(struct ui *u, const char *text, uint32_t *idx)
 {
 	char *copy;
 
-	if (u->nnotes == u->capnotes) {
-		size_t cap = u->capnotes ? u->capnotes * 2 : 16;
-		char **n = realloc(u->notes, cap * sizeof(*n));
-
-		if (!n)
-			return -ENOMEM;
-		u->notes = n;
-		u->capnotes = cap;
-	}
+	if (ls__grow((void **)&u->notes, &u->capnotes, u->nnotes + 1, sizeof(*u->notes)))
+		return -ENOMEM;
 	copy = strdup(text);
 	if (!copy)
 		return -ENOMEM;
@@ -103,18 +96,11 @@ static int keep_note(struct ui *u, const char *text, uint32_t *idx)
 
 static int add_moment(struct ui *u, uint64_t ev, const struct ls_ui_note *note)
 {
-	struct ui_moment *mo;
 	uint32_t idx = UINT32_MAX;
 
-	if (u->nmoments == u->capmoments) {
-		size_t cap = u->capmoments ? u->capmoments * 2 : 16;
-
-		mo = realloc(u->moments, cap * sizeof(*mo));
-		if (!mo)
-			return -ENOMEM;
-		u->moments = mo;
-		u->capmoments = cap;
-	}
+	if (ls__grow((void **)&u->moments, &u->capmoments, u->nmoments + 1,
+		     sizeof(*u->moments)))
+		return -ENOMEM;
 	if (note->text && keep_note(u, note->text, &idx))
 		return -ENOMEM;
 	u->moments[u->nmoments++] = (struct ui_moment){ ev, idx, note->pause };
@@ -366,7 +352,6 @@ static void live_poll(struct ui *u, int timeout_ms)
 	if (n > 0)
 		u->last_arrival = ui_now_ns();
 	if (n < 0 && n != -EINTR) {
-		u->stream_err = n;
 		u->live_done = true;
 		ui_message(u, "the event stream failed: %s", strerror(-n));
 	}

@@ -183,7 +183,6 @@ struct ui {
 	bool			live;
 	bool			live_done;	/* the stream ended */
 	uint64_t		last_arrival;	/* ns */
-	int			stream_err;
 
 	/* the playhead */
 	bool			paused;
@@ -216,9 +215,9 @@ struct ui {
 
 	/* narration */
 	struct ui_moment	*moments;
-	size_t			nmoments, capmoments;
+	uint32_t		nmoments, capmoments;
 	char			**notes;
-	size_t			nnotes, capnotes;
+	uint32_t		nnotes, capnotes;
 	uint64_t		scanned;	/* events narration has seen */
 	size_t			next_cue;
 	bool			narrated;	/* cues, a callback or an intro */

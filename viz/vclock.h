@@ -9,14 +9,13 @@
  *
  * The happens-before machinery is the usual one (Lamport, Fidge/Mattern;
  * the epochs of FastTrack, Flanagan and Freund, PLDI 2009):
- *	release:  S := S join C(t)  (or S := C(t));  C(t)[t] += 1
+ *	release:  S := S join C(t);  C(t)[t] += 1
  *	acquire:  C(t) := C(t) join S
  *	access a by t is ordered after access b by u  iff  b.clock <= C(t)[u]
  */
 #ifndef LS_VIZ_VCLOCK_H
 #define LS_VIZ_VCLOCK_H
 
-#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -34,11 +33,8 @@ static inline uint32_t ls_vc_get(const struct ls_vclock *v, uint32_t i)
 /* All return 0 or -ENOMEM; a failed call leaves the clock as it was. */
 int	ls_vc_set(struct ls_vclock *v, uint32_t i, uint32_t val);
 int	ls_vc_join(struct ls_vclock *dst, const struct ls_vclock *src);
-int	ls_vc_copy(struct ls_vclock *dst, const struct ls_vclock *src);
 /* v[i] += 1 */
 int	ls_vc_tick(struct ls_vclock *v, uint32_t i);
-/* Every entry of a is <= the same entry of b. */
-bool	ls_vc_leq(const struct ls_vclock *a, const struct ls_vclock *b);
 void	ls_vc_free(struct ls_vclock *v);
 
 #endif /* LS_VIZ_VCLOCK_H */

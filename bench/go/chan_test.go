@@ -106,10 +106,7 @@ func benchProdCons(b *testing.B, chanSize, work int) {
 			foo := 0
 			for atomic.AddInt32(&n, -1) >= 0 {
 				for g := 0; g < callsPerSched; g++ {
-					for i := 0; i < work; i++ {
-						foo *= 2
-						foo /= 2
-					}
+					foo = localWork(foo, work)
 					myc <- 1
 				}
 			}
@@ -123,10 +120,7 @@ func benchProdCons(b *testing.B, chanSize, work int) {
 				if v == 0 {
 					break
 				}
-				for i := 0; i < work; i++ {
-					foo *= 2
-					foo /= 2
-				}
+				foo = localWork(foo, work)
 			}
 			done <- foo == 42
 		}()

@@ -11,6 +11,15 @@ import (
 	"testing"
 )
 
+// localWork is the "work" of Go's shapes: foo *= 2; foo /= 2, n times.
+func localWork(foo, n int) int {
+	for i := 0; i < n; i++ {
+		foo *= 2
+		foo /= 2
+	}
+	return foo
+}
+
 func BenchmarkMutexUncontended(b *testing.B) {
 	type paddedMutex struct {
 		sync.Mutex
@@ -35,10 +44,7 @@ func benchMutex(b *testing.B, slack bool, work int) {
 		for pb.Next() {
 			mu.Lock()
 			mu.Unlock()
-			for i := 0; i < work; i++ {
-				foo *= 2
-				foo /= 2
-			}
+			foo = localWork(foo, work)
 		}
 		_ = foo
 	})
@@ -77,10 +83,7 @@ func benchRWMutex(b *testing.B, work, writeRatio int) {
 				rw.Unlock()
 			} else {
 				rw.RLock()
-				for i := 0; i != work; i++ {
-					foo *= 2
-					foo /= 2
-				}
+				foo = localWork(foo, work)
 				rw.RUnlock()
 			}
 		}

@@ -16,6 +16,7 @@
 #define LOCKSTEP_SYNCMAP_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #ifdef __cplusplus
 extern "C" {

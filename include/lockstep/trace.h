@@ -40,7 +40,7 @@ struct ls_ring;
 /* Create (or truncate) PATH as an empty ring; capacity is rounded up to a
  * power of two.  NULL with errno on failure. */
 struct ls_ring	*ls_ring_create(const char *path, uint32_t capacity, unsigned flags);
-/* Open an existing ring read-only for inspection; NULL with errno. */
+/* Open an existing ring to consume it; NULL with errno. */
 struct ls_ring	*ls_ring_open(const char *path);
 /* Move up to max records out of the ring; returns how many. */
 size_t		 ls_ring_read(struct ls_ring *r, struct ls_event *out, size_t max);

@@ -100,6 +100,12 @@ static unsigned char *chanbuf(struct ls_chan *c, size_t i)
 	return c->buf + i * c->elemsize;
 }
 
+/* The ring index after i. */
+static size_t ring_next(const struct ls_chan *c, size_t i)
+{
+	return i + 1 == c->dataqsiz ? 0 : i + 1;
+}
+
 static void trace_xfer(struct ls_chan *c, enum ls_dir dir, enum ls_chan_how how,
 		       const void *ep)
 {
@@ -277,7 +283,7 @@ void ls__chan_trace_woken(const struct ls_chan *c, size_t elemsize,
 void ls__chan_buf_put(struct ls_chan *c, const void *ep)
 {
 	elem_copy(chanbuf(c, c->sendx), ep, c->elemsize);
-	CHAN_STORE(c->sendx, c->sendx + 1 == c->dataqsiz ? 0 : c->sendx + 1);
+	CHAN_STORE(c->sendx, ring_next(c, c->sendx));
 	CHAN_STORE(c->qcount, c->qcount + 1);
 	trace_xfer(c, LS_SEND, LS_CHAN_BUFFERED, ep);
 }
@@ -287,7 +293,7 @@ void ls__chan_buf_take(struct ls_chan *c, void *ep)
 	unsigned char *qp = chanbuf(c, c->recvx);
 
 	elem_copy(ep, qp, c->elemsize);
-	CHAN_STORE(c->recvx, c->recvx + 1 == c->dataqsiz ? 0 : c->recvx + 1);
+	CHAN_STORE(c->recvx, ring_next(c, c->recvx));
 	CHAN_STORE(c->qcount, c->qcount - 1);
 	trace_xfer(c, LS_RECV, LS_CHAN_BUFFERED, qp);
 	if (c->elemsize)
@@ -334,7 +340,7 @@ void ls__chan_recv_direct(struct ls_chan *c, struct ls_sudog *sg, void *ep,
 		elem_copy(ep, qp, c->elemsize);
 		trace_xfer(c, LS_RECV, LS_CHAN_BUF_REFILL, qp);
 		elem_copy(qp, sg->elem, c->elemsize);
-		CHAN_STORE(c->recvx, c->recvx + 1 == c->dataqsiz ? 0 : c->recvx + 1);
+		CHAN_STORE(c->recvx, ring_next(c, c->recvx));
 		CHAN_STORE(c->sendx, c->recvx);
 	}
 	sg->elem = NULL;
@@ -396,13 +402,9 @@ static bool chansend(struct ls_chan *c, const void *ep, bool block)
 {
 	struct ls_sudog *sg;
 
-	if (!c) {
-		if (!block)
-			return false;
+	/* Steps 1 and 2 for a non-blocking send are ls_chan_trysend's. */
+	if (!c)
 		park_forever(LS_WAIT_CHAN_SEND_NIL);
-	}
-	if (!block && !CHAN_LOAD(c->closed) && chan_full(c))
-		return false;
 
 	ls__lock(&c->lock);
 	if (c->closed) {
@@ -434,7 +436,7 @@ void ls_chan_send(struct ls_chan *c, const void *elem)
 
 bool ls_chan_trysend(struct ls_chan *c, const void *elem)
 {
-	/* The lock-free fast fail (selectnbsend), without chansend's frame. */
+	/* Steps 1 and 2 (selectnbsend): fail without locking. */
 	if (!c || (!CHAN_LOAD(c->closed) && chan_full(c)))
 		return false;
 	return chansend(c, elem, false);
@@ -478,20 +480,9 @@ static int chanrecv(struct ls_chan *c, void *ep, bool block)
 {
 	struct ls_sudog *sg;
 
-	if (!c) {
-		if (!block)
-			return RECV_NONE;
+	/* Steps 1 and 2 for a non-blocking receive are ls_chan_tryrecv's. */
+	if (!c)
 		park_forever(LS_WAIT_CHAN_RECV_NIL);
-	}
-	if (!block && chan_empty(c)) {
-		if (!CHAN_LOAD(c->closed))
-			return RECV_NONE;
-		/* Closed: it may have been filled and closed after the first look. */
-		if (chan_empty(c)) {
-			ls__chan_recv_closed(c, ep);
-			return RECV_CLOSED;
-		}
-	}
 
 	ls__lock(&c->lock);
 	if (c->closed && c->qcount == 0) {
@@ -525,11 +516,21 @@ bool ls_chan_tryrecv(struct ls_chan *c, void *elem, bool *ok)
 {
 	int r;
 
-	/* The lock-free fast fail (selectnbrecv), without chanrecv's frame. */
-	if (!c || (chan_empty(c) && !CHAN_LOAD(c->closed)))
+	/* Steps 1 and 2 (selectnbrecv): empty is decided without locking. */
+	if (!c)
 		return false;
+	if (chan_empty(c)) {
+		if (!CHAN_LOAD(c->closed))
+			return false;
+		/* Closed: it may have been filled and closed after the first look. */
+		if (chan_empty(c)) {
+			ls__chan_recv_closed(c, elem);
+			if (ok)
+				*ok = false;
+			return true;
+		}
+	}
 	r = chanrecv(c, elem, false);
-
 	if (ok)
 		*ok = r == RECV_OK;
 	return r != RECV_NONE;

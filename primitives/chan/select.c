@@ -242,8 +242,9 @@ static int park_and_wait(struct selstate *st, struct chan_waiter *ws)
 	won = gp->param;
 	gp->param = NULL;
 
-	/* Pass 3: off every queue but the winner's. */
-	for (sg = gp->waiting; sg; sg = sg->waitlink) {
+	/* Pass 3: off every queue but the winner's, unchaining as we go. */
+	for (sg = gp->waiting; sg; ) {
+		struct ls_sudog *next = sg->waitlink;
 		struct ls_chan *c;
 
 		cas = &st->cases[sg->case_index];
@@ -254,10 +255,6 @@ static int park_and_wait(struct selstate *st, struct chan_waiter *ws)
 		} else {
 			ls__waitq_remove(cas->dir == LS_SEND ? &c->sendq : &c->recvq, sg);
 		}
-	}
-	for (sg = gp->waiting; sg; ) {
-		struct ls_sudog *next = sg->waitlink;
-
 		sg->waitlink = NULL;
 		sg = next;
 	}

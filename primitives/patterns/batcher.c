@@ -52,6 +52,7 @@
 #include <lockstep/patterns.h>
 #include <lockstep/runtime.h>
 #include "../trace.h"
+#include "../xsync/internal.h"
 
 struct batch {
 	void	**items;
@@ -113,11 +114,8 @@ static void append(struct ls_batcher *b, void *item)
 {
 	if (b->cur.n == b->cap) {
 		size_t cap = b->cap ? b->cap * 2 : (b->max_items ? b->max_items : 8);
-		void **p = realloc(b->cur.items, cap * sizeof(void *));
 
-		if (!p)
-			ls_fatal("runtime: out of memory");
-		b->cur.items = p;
+		b->cur.items = ls__xrealloc(b->cur.items, cap * sizeof(void *));
 		b->cap = cap;
 	}
 	b->cur.items[b->cur.n++] = item;
@@ -259,10 +257,7 @@ void ls_batcher_dispose(struct ls_batcher *b)
 				return;
 			}
 			b->disposed = true;
-			free(b->cur.items);
-			b->cur = (struct batch){ 0 };
-			b->cap = 0;
-			b->bytes = 0;
+			free(take(b).items);
 			drain(b);
 			ls_chan_close(b->batch_chan);
 			BATCH_TRACE(batch_dispose, b);

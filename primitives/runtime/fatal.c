@@ -101,7 +101,7 @@ static void dump_one(int fd, struct ls_g *gp, struct ls_g *self)
  * A panicking goroutine is shown first (it is the one that died); the rest
  * follow in id order, as Go lists allgs.  Called with the registry locked.
  */
-void ls__dump_goroutines(int fd, struct ls_g *self)
+static void dump_goroutines(int fd, struct ls_g *self)
 {
 	int64_t last = 0;
 
@@ -138,7 +138,7 @@ void ls__die(int is_panic, const char *msg)
 	put(STDERR_FILENO, msg);
 	put(STDERR_FILENO, "\n");
 	ls__allgs_lock();
-	ls__dump_goroutines(STDERR_FILENO, self);
+	dump_goroutines(STDERR_FILENO, self);
 	ls__allgs_unlock();
 	_exit(2);
 }

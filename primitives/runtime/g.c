@@ -104,11 +104,9 @@ static void g_link(struct ls_g *gp)
 	ls__allgs_unlock();
 }
 
-/* Unlink a dead g and put it on the free list; returns goroutines left. */
-static int g_unlink(struct ls_g *gp)
+/* Unlink a dead g and put it on the free list. */
+static void g_unlink(struct ls_g *gp)
 {
-	int left;
-
 	ls__allgs_lock();
 	if (gp->allprev)
 		gp->allprev->allnext = gp->allnext;
@@ -116,12 +114,11 @@ static int g_unlink(struct ls_g *gp)
 		allgs = gp->allnext;
 	if (gp->allnext)
 		gp->allnext->allprev = gp->allprev;
-	left = __atomic_sub_fetch(&nr_live, 1, __ATOMIC_RELAXED);
+	__atomic_sub_fetch(&nr_live, 1, __ATOMIC_RELAXED);
 	__atomic_store_n(&gp->status, LS_G_IDLE, __ATOMIC_RELEASE);
 	gp->allnext = freegs;
 	freegs = gp;
 	ls__allgs_unlock();
-	return left;
 }
 
 int ls_num_goroutine(void)
@@ -129,20 +126,25 @@ int ls_num_goroutine(void)
 	return __atomic_load_n(&nr_live, __ATOMIC_RELAXED);
 }
 
-static void lazy_exit(void *arg)
+/* The end of goroutine gp, on its own thread (curg == gp). */
+static void g_exit(struct ls_g *gp)
 {
-	struct ls_g *gp = arg;
-	int left;
-
-	curg = gp;	/* the destructor runs after TLS was cleared */
 	__atomic_store_n(&gp->status, LS_G_DEAD, __ATOMIC_RELEASE);
 	LS_TRACE(go_exit, gp->goid, ls_num_goroutine() - 1);
 	curg = NULL;
 	/* gone: a fatal error found by the exit check must not re-register us */
 	systhread = true;
-	left = g_unlink(gp);
-	(void)left;
+	g_unlink(gp);
+	/* Last: this may find everyone else asleep and die with the dump. */
 	ls__sched_exit();
+}
+
+static void lazy_exit(void *arg)
+{
+	struct ls_g *gp = arg;
+
+	curg = gp;	/* the destructor runs after TLS was cleared */
+	g_exit(gp);
 }
 
 /* Register the calling thread as a goroutine (main, or lazily). */
@@ -155,7 +157,6 @@ static struct ls_g *register_self(const char *name, bool lazy)
 		_exit(2);
 	}
 	gp->tid = ls__gettid();
-	gp->lazy = lazy;
 	gp->status = LS_G_RUNNING;
 	if (lazy && !gp->name[0])
 		snprintf(gp->name, sizeof(gp->name), "thread-%d", (int)gp->tid);
@@ -198,22 +199,13 @@ void ls_set_name(const char *name)
 static void *go_trampoline(void *arg)
 {
 	struct ls_g *gp = arg;
-	int left;
 
 	curg = gp;
 	gp->tid = ls__gettid();
 	__atomic_store_n(&gp->status, LS_G_RUNNING, __ATOMIC_RELEASE);
 	LS_TRACE(go_start, gp->goid);
 	gp->fn(gp->arg);
-	__atomic_store_n(&gp->status, LS_G_DEAD, __ATOMIC_RELEASE);
-	LS_TRACE(go_exit, gp->goid, ls_num_goroutine() - 1);
-	curg = NULL;
-	/* gone: a fatal error found by the exit check must not re-register us */
-	systhread = true;
-	left = g_unlink(gp);
-	(void)left;
-	/* Last: this may find everyone else asleep and die with the dump. */
-	ls__sched_exit();
+	g_exit(gp);
 	return NULL;
 }
 

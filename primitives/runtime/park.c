@@ -56,10 +56,16 @@ void ls__sched_reset(void)
 	__atomic_store_n(&sched_word, 0, __ATOMIC_SEQ_CST);
 }
 
-void ls__sched_exit(void)
+/* One goroutine fewer running: the one that parks or ends. */
+static void running_dec(void)
 {
 	if (__atomic_sub_fetch(&sched_word, 1, __ATOMIC_SEQ_CST) == 0)
 		all_asleep();
+}
+
+void ls__sched_exit(void)
+{
+	running_dec();
 }
 
 void ls__timers_add(int delta)
@@ -123,8 +129,7 @@ void ls__gopark(void (*unlockf)(void *), void *lock, enum ls_wait_reason reason,
 	LS_TRACE(go_park, obj, reason, 0, 0);
 	if (unlockf)
 		unlockf(lock);
-	if (__atomic_sub_fetch(&sched_word, 1, __ATOMIC_SEQ_CST) == 0)
-		all_asleep();
+	running_dec();
 
 	if (ls__sched_running() <= 2 * (uint32_t)ls__ncpu()) {
 		for (int i = 0; i < PARK_SPINS; i++) {

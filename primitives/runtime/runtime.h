@@ -57,7 +57,6 @@ struct ls_g {
 	const char	*waitname;	/* name of waitobj, may be NULL */
 	int64_t		waitsince;
 	uint32_t	parkword;	/* futex: 0 parked, 1 readied, 2 sleeping */
-	bool		lazy;		/* registered on first use, not by ls_go */
 
 	/* select (select.go): the winning sudog and the list of all of ours */
 	struct ls_sudog	*param;
@@ -79,7 +78,6 @@ struct ls_sudog {
 	bool		success;
 	int		case_index;
 	struct ls_sudog	*waitlink;	/* g->waiting list (select) */
-	int64_t		acquiretime;
 };
 
 /* Runtime-internal lock (runtime.lock): a futex mutex, never traced. */
@@ -127,9 +125,8 @@ LS_HIDDEN int  ls__notify_list_notify_all(struct ls_notify_list *l, const void *
 /* Go-style deaths and warnings. */
 LS_HIDDEN void ls__die(int is_panic, const char *msg) __attribute__((noreturn));
 LS_HIDDEN void ls__warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-LS_HIDDEN void ls__dump_goroutines(int fd, struct ls_g *self);
 
-/* Registry walk, for the dump and the end-of-main report. */
+/* Registry walk, for the goroutine dump (and the tests). */
 LS_HIDDEN void ls__allgs_lock(void);
 LS_HIDDEN void ls__allgs_unlock(void);
 LS_HIDDEN struct ls_g *ls__allgs_first(void);

@@ -70,10 +70,10 @@ static struct {
 	uint32_t	wakeseq;	/* futex word the timer thread sleeps on */
 	bool		started;
 	struct timer	*slots;
-	uint32_t	nslots, capslots;
+	uint32_t	nslots, capslots;	/* capslots: also heap[]'s length */
 	int32_t		freeslot;	/* head of the free slot list, -1 if none */
 	uint32_t	*heap;		/* slot indices, a 4-ary min-heap on when */
-	uint32_t	nheap, capheap;
+	uint32_t	nheap;
 } tm = { .freeslot = -1 };
 
 static bool before(uint32_t a, uint32_t b)
@@ -151,7 +151,7 @@ static int32_t slot_alloc(void)
 			tm.heap = h;
 		if (!s || !h)
 			return -1;
-		tm.capslots = tm.capheap = n;
+		tm.capslots = n;
 	}
 	tm.slots[tm.nslots].gen = 0;
 	return (int32_t)tm.nslots++;
@@ -321,7 +321,7 @@ static void timer_postfork_child(void)
 	free(tm.heap);
 	tm.slots = NULL;
 	tm.heap = NULL;
-	tm.nslots = tm.capslots = tm.nheap = tm.capheap = 0;
+	tm.nslots = tm.capslots = tm.nheap = 0;
 	tm.freeslot = -1;
 	tm.started = false;
 	tm.wakeseq = 0;

@@ -205,8 +205,8 @@ void ls_rwmutex_lock(struct ls_rwmutex *rw)
 		wait = add32(&rw->reader_wait, r);
 	if (traced)
 		trace_wlock(rw, r, wait);
-	/* Wait for them, unless they all left already. */
-	if (r != 0 && wait != 0)
+	/* Wait for them, unless they all left already (wait is 0 if r is). */
+	if (wait != 0)
 		park(rw, &rw->writer_sem, LS_WAIT_RW_LOCK);
 	ls_race_acquire(&rw->reader_sem);
 	ls_race_acquire(&rw->writer_sem);

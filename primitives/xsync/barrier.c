@@ -161,10 +161,11 @@ int ls_barrier_await(struct ls_barrier *b, struct ls_ctx *ctx)
 		ls_mutex_unlock(&b->mu);
 		return -EPIPE;
 	}
-	if (ctx && ls_ctx_err(ctx)) {
+	ret = ls_ctx_err(ctx);
+	if (ret) {
 		break_barrier(b);
 		ls_mutex_unlock(&b->mu);
-		return ls_ctx_err(ctx);
+		return ret;
 	}
 	b->arrived++;
 	BAR_TRACE(barrier_await, b, b->arrived, b->parties, b->generation);

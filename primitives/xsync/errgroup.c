@@ -155,18 +155,23 @@ bool ls_errgroup_trygo(struct ls_errgroup *g, int (*fn)(void *arg), void *arg,
 	return true;
 }
 
+/* Set the limit channel aside until ls_errgroup_free: a task may still use it. */
+static void retire_sem(struct ls_errgroup *g)
+{
+	if (!g->sem)
+		return;
+	g->old_sems = ls__xrealloc(g->old_sems, (g->nold + 1) * sizeof(*g->old_sems));
+	g->old_sems[g->nold++] = g->sem;
+	g->sem = NULL;
+}
+
 void ls_errgroup_set_limit(struct ls_errgroup *g, int n)
 {
-	size_t held = g->sem ? ls_chan_len(g->sem) : 0;
+	size_t held = ls_chan_len(g->sem);
 	char msg[128];
 
 	if (n < 0) {
-		if (g->sem) {
-			g->old_sems = ls__xrealloc(g->old_sems,
-						   (g->nold + 1) * sizeof(*g->old_sems));
-			g->old_sems[g->nold++] = g->sem;
-		}
-		g->sem = NULL;
+		retire_sem(g);
 		g->limit = -1;
 		return;
 	}
@@ -176,10 +181,7 @@ void ls_errgroup_set_limit(struct ls_errgroup *g, int n)
 			 held);
 		ls_panic(msg);
 	}
-	if (g->sem) {
-		g->old_sems = ls__xrealloc(g->old_sems, (g->nold + 1) * sizeof(*g->old_sems));
-		g->old_sems[g->nold++] = g->sem;
-	}
+	retire_sem(g);
 	g->sem = ls_chan_make(0, (size_t)n, "errgroup limit");
 	if (!g->sem)
 		ls_fatal("runtime: out of memory");

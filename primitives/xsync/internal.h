@@ -45,8 +45,6 @@ static inline void *ls__xrealloc(void *old, size_t size)
 	return p;
 }
 
-LS_HIDDEN char *ls__xstrdup(const char *s);
-
 /* ---- string-keyed hash table ---- */
 struct ls__strmap_slot {
 	uint64_t	hash;

@@ -145,9 +145,14 @@ static void give_back(struct ls_semaphore *s, int64_t n)
 	notify_waiters(s);
 }
 
-static bool ctx_done(struct ls_ctx *ctx)
+/* Take n tokens if they fit and nobody is queued.  Called with mu held. */
+static bool take_locked(struct ls_semaphore *s, int64_t n)
 {
-	return ctx && ls_ctx_err(ctx) != 0;
+	if (s->size - s->cur < n || s->head)
+		return false;
+	s->cur += n;
+	SEM_TRACE(sem_acquire, s, n, s->cur, s->size, s->nwaiters);
+	return true;
 }
 
 /* Queued at the back: wait for ready or for ctx.  mu is held on entry. */
@@ -167,11 +172,11 @@ static int acquire_wait(struct ls_semaphore *s, struct ls_ctx *ctx, int64_t n)
 	cases[0] = (struct ls_case){ .ch = ctx ? ls_ctx_done(ctx) : NULL, .dir = LS_RECV };
 	cases[1] = (struct ls_case){ .ch = w.ready, .dir = LS_RECV };
 	if (ls_select(cases, 2, true) == 0) {
-		bool ready_closed, ok;
+		bool ready_closed;
 
 		err = ls_ctx_err(ctx);
 		ls_mutex_lock(&s->mu);
-		ready_closed = ls_chan_tryrecv(w.ready, NULL, &ok);
+		ready_closed = ls_chan_tryrecv(w.ready, NULL, NULL);
 		SEM_TRACE(sem_cancel, s, n, err);
 		if (ready_closed) {
 			/* Granted just as ctx ended: hand the tokens on. */
@@ -185,9 +190,9 @@ static int acquire_wait(struct ls_semaphore *s, struct ls_ctx *ctx, int64_t n)
 		}
 	} else {
 		ls_mutex_lock(&s->mu);
-		if (ctx_done(ctx)) {
+		err = ls_ctx_err(ctx);
+		if (err) {
 			/* Acquired, but the caller gave up meanwhile. */
-			err = ls_ctx_err(ctx);
 			SEM_TRACE(sem_cancel, s, n, err);
 			give_back(s, n);
 		}
@@ -202,15 +207,13 @@ int ls_semaphore_acquire(struct ls_semaphore *s, struct ls_ctx *ctx, int64_t n)
 	int err;
 
 	ls_mutex_lock(&s->mu);
-	if (ctx_done(ctx)) {
-		err = ls_ctx_err(ctx);
+	err = ls_ctx_err(ctx);
+	if (err) {
 		SEM_TRACE(sem_cancel, s, n, err);
 		ls_mutex_unlock(&s->mu);
 		return err;
 	}
-	if (s->size - s->cur >= n && !s->head) {
-		s->cur += n;
-		SEM_TRACE(sem_acquire, s, n, s->cur, s->size, s->nwaiters);
+	if (take_locked(s, n)) {
 		ls_mutex_unlock(&s->mu);
 		return 0;
 	}
@@ -230,11 +233,7 @@ bool ls_semaphore_tryacquire(struct ls_semaphore *s, int64_t n)
 	bool ok;
 
 	ls_mutex_lock(&s->mu);
-	ok = s->size - s->cur >= n && !s->head;
-	if (ok) {
-		s->cur += n;
-		SEM_TRACE(sem_acquire, s, n, s->cur, s->size, s->nwaiters);
-	}
+	ok = take_locked(s, n);
 	ls_mutex_unlock(&s->mu);
 	return ok;
 }

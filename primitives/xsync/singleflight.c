@@ -137,32 +137,28 @@ void *ls_singleflight_do(struct ls_singleflight *g, const char *key,
 			 int *err, bool *shared)
 {
 	struct sf_call *c;
+	bool dup;
 	void *val;
 
 	ls_mutex_lock(&g->mu);
-	c = g->m ? ls__strmap_get(g->m, key) : NULL;
+	c = ls__strmap_get(g->m, key);
 	if (c) {
 		c->dups++;
 		__atomic_add_fetch(&c->refs, 1, __ATOMIC_RELAXED);
 		SF_TRACE(sf_dup, g, c->dups, c->key);
 		ls_mutex_unlock(&g->mu);
 		ls_waitgroup_wait(&c->wg);
-		if (err)
-			*err = c->err;
-		if (shared)
-			*shared = true;
-		val = c->val;
-		call_put(c);
-		return val;
+		dup = true;
+	} else {
+		c = call_new(g, key, fn, arg);
+		ls_mutex_unlock(&g->mu);
+		do_call(c);
+		dup = false;
 	}
-	c = call_new(g, key, fn, arg);
-	ls_mutex_unlock(&g->mu);
-
-	do_call(c);
 	if (err)
 		*err = c->err;
 	if (shared)
-		*shared = c->dups > 0;
+		*shared = dup || c->dups > 0;
 	val = c->val;
 	call_put(c);
 	return val;
@@ -187,7 +183,7 @@ struct ls_chan *ls_singleflight_dochan(struct ls_singleflight *g, const char *ke
 	if (!ch)
 		ls_fatal("runtime: out of memory");
 	ls_mutex_lock(&g->mu);
-	c = g->m ? ls__strmap_get(g->m, key) : NULL;
+	c = ls__strmap_get(g->m, key);
 	if (c) {
 		c->dups++;
 		SF_TRACE(sf_dup, g, c->dups, c->key);
@@ -220,7 +216,7 @@ int ls_singleflight_dups(struct ls_singleflight *g, const char *key)
 	int dups;
 
 	ls_mutex_lock(&g->mu);
-	c = g->m ? ls__strmap_get(g->m, key) : NULL;
+	c = ls__strmap_get(g->m, key);
 	dups = c ? c->dups : -1;
 	ls_mutex_unlock(&g->mu);
 	return dups;

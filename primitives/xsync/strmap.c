@@ -19,15 +19,6 @@
 static const char tomb_key[1];
 #define TOMB	(&tomb_key[0])
 
-char *ls__xstrdup(const char *s)
-{
-	size_t n = strlen(s) + 1;
-	char *p = ls__xcalloc(1, n);
-
-	memcpy(p, s, n);
-	return p;
-}
-
 static uint64_t hash_str(const char *s)
 {
 	uint64_t h = 0xcbf29ce484222325ULL;

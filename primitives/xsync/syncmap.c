@@ -300,6 +300,26 @@ static void dirty_locked(struct ls_syncmap *m)
 			ls__strmap_put(&m->dirty->m, e->key, e);
 }
 
+/* A read entry that was expunged goes back into dirty.  mu held. */
+static void unexpunge_locked(struct ls_syncmap *m, struct entry *e)
+{
+	if (entry_unexpunge_locked(e))
+		ls__strmap_put(&m->dirty->m, e->key, e);
+}
+
+/* A key in neither map goes into dirty, building dirty first.  mu held. */
+static void add_locked(struct ls_syncmap *m, const char *key, void *val)
+{
+	struct entry *e;
+
+	if (!m->read->amended) {
+		dirty_locked(m);
+		publish_locked(m, ro_new(m->read->t, true));
+	}
+	e = entry_new(key, val);
+	ls__strmap_put(&m->dirty->m, e->key, e);
+}
+
 static void trace_op(struct ls_syncmap *m, int op, bool hit)
 {
 	MAP_TRACE(map_op, m, op, hit, __atomic_load_n(&m->ev_misses, __ATOMIC_RELAXED),
@@ -331,8 +351,20 @@ struct ls_syncmap *ls_syncmap_new(const char *name)
 	return m;
 }
 
-bool ls_syncmap_load(struct ls_syncmap *m, const char *key, void **val)
+static inline bool entry_act(struct entry *e, void **val, bool del)
 {
+	return del ? entry_delete(e, val) : entry_load(e, val);
+}
+
+/*
+ * Load and LoadAndDelete: the same lookup, then entry_load or entry_delete.
+ * A key found only in dirty is also taken out of it when deleting.  Inlined
+ * into both, so that each fast path keeps its own straight-line code.
+ */
+static inline __attribute__((always_inline)) bool
+load_or_delete(struct ls_syncmap *m, const char *key, void **val, bool del)
+{
+	int op = del ? OP_DELETE : OP_LOAD;
 	struct readonly *ro;
 	struct entry *e;
 	bool ok;
@@ -341,9 +373,9 @@ bool ls_syncmap_load(struct ls_syncmap *m, const char *key, void **val)
 	ro = load_read(m);
 	e = table_get(ro->t, key);
 	if (e || !ro->amended) {
-		ok = e && entry_load(e, val);
+		ok = e && entry_act(e, val, del);
 		ls__unpin();
-		trace_op(m, OP_LOAD, e != NULL);
+		trace_op(m, op, e != NULL);
 		return ok;
 	}
 	ls__unpin();
@@ -352,20 +384,30 @@ bool ls_syncmap_load(struct ls_syncmap *m, const char *key, void **val)
 	ro = m->read;
 	e = table_get(ro->t, key);
 	if (e || !ro->amended) {
-		ok = e && entry_load(e, val);
+		ok = e && entry_act(e, val, del);
+	} else if (del) {
+		e = ls__strmap_del(&m->dirty->m, key);
+		ok = e && entry_delete(e, val);
+		/* Only ever in dirty, never in a read map: nobody else sees it. */
+		free(e);
+		miss_locked(m);
 	} else {
 		e = table_get(m->dirty, key);
 		ok = e && entry_load(e, val);
 		miss_locked(m);
 	}
-	trace_op_locked(m, OP_LOAD, false);
+	trace_op_locked(m, op, false);
 	ls_mutex_unlock(&m->mu);
 	return ok;
 }
 
+bool ls_syncmap_load(struct ls_syncmap *m, const char *key, void **val)
+{
+	return load_or_delete(m, key, val, false);
+}
+
 void ls_syncmap_store(struct ls_syncmap *m, const char *key, void *val)
 {
-	struct readonly *ro;
 	struct entry *e;
 
 	ls__pin();
@@ -378,20 +420,13 @@ void ls_syncmap_store(struct ls_syncmap *m, const char *key, void *val)
 	ls__unpin();
 
 	ls_mutex_lock(&m->mu);
-	ro = m->read;
-	if ((e = table_get(ro->t, key))) {
-		if (entry_unexpunge_locked(e))
-			ls__strmap_put(&m->dirty->m, e->key, e);
+	if ((e = table_get(m->read->t, key))) {
+		unexpunge_locked(m, e);
 		entry_store_locked(e, val);
 	} else if ((e = table_get(m->dirty, key))) {
 		entry_store_locked(e, val);
 	} else {
-		if (!ro->amended) {
-			dirty_locked(m);
-			publish_locked(m, ro_new(ro->t, true));
-		}
-		e = entry_new(key, val);
-		ls__strmap_put(&m->dirty->m, e->key, e);
+		add_locked(m, key, val);
 	}
 	trace_op_locked(m, OP_STORE, false);
 	ls_mutex_unlock(&m->mu);
@@ -400,7 +435,6 @@ void ls_syncmap_store(struct ls_syncmap *m, const char *key, void *val)
 bool ls_syncmap_load_or_store(struct ls_syncmap *m, const char *key, void *val,
 			      void **actual)
 {
-	struct readonly *ro;
 	struct entry *e;
 	bool loaded = false;
 	void *act = NULL;
@@ -415,21 +449,14 @@ bool ls_syncmap_load_or_store(struct ls_syncmap *m, const char *key, void *val,
 	ls__unpin();
 
 	ls_mutex_lock(&m->mu);
-	ro = m->read;
-	if ((e = table_get(ro->t, key))) {
-		if (entry_unexpunge_locked(e))
-			ls__strmap_put(&m->dirty->m, e->key, e);
+	if ((e = table_get(m->read->t, key))) {
+		unexpunge_locked(m, e);
 		entry_try_load_or_store(e, val, &act, &loaded);
 	} else if ((e = table_get(m->dirty, key))) {
 		entry_try_load_or_store(e, val, &act, &loaded);
 		miss_locked(m);
 	} else {
-		if (!ro->amended) {
-			dirty_locked(m);
-			publish_locked(m, ro_new(ro->t, true));
-		}
-		e = entry_new(key, val);
-		ls__strmap_put(&m->dirty->m, e->key, e);
+		add_locked(m, key, val);
 		act = val;
 		loaded = false;
 	}
@@ -443,36 +470,7 @@ out:
 
 bool ls_syncmap_load_and_delete(struct ls_syncmap *m, const char *key, void **val)
 {
-	struct readonly *ro;
-	struct entry *e;
-	bool ok;
-
-	ls__pin();
-	ro = load_read(m);
-	e = table_get(ro->t, key);
-	if (e || !ro->amended) {
-		ok = e && entry_delete(e, val);
-		ls__unpin();
-		trace_op(m, OP_DELETE, e != NULL);
-		return ok;
-	}
-	ls__unpin();
-
-	ls_mutex_lock(&m->mu);
-	ro = m->read;
-	e = table_get(ro->t, key);
-	if (e || !ro->amended) {
-		ok = e && entry_delete(e, val);
-	} else {
-		e = ls__strmap_del(&m->dirty->m, key);
-		ok = e && entry_delete(e, val);
-		/* Only ever in dirty, never in a read map: nobody else sees it. */
-		free(e);
-		miss_locked(m);
-	}
-	trace_op_locked(m, OP_DELETE, false);
-	ls_mutex_unlock(&m->mu);
-	return ok;
+	return load_or_delete(m, key, val, true);
 }
 
 void ls_syncmap_delete(struct ls_syncmap *m, const char *key)
