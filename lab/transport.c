@@ -496,6 +496,15 @@ static int poll_shm(struct ls_transport *t, int timeout_ms, ls_event_cb cb, void
 		total += (int)n;
 		if (n == SHM_BATCH && ++full < SHM_MAX_BATCHES)
 			continue;	/* more is likely waiting */
+		/*
+		 * The program has exited: a thread that the exit killed in
+		 * the middle of a record left a slot that will never be
+		 * published.  Go past it (it is counted as lost), or every
+		 * record after it, the program's last words among them,
+		 * would be lost too.
+		 */
+		if (!n && t->exited && ls_ring_skip_dead(t->ring))
+			continue;
 		if (total || t->exited || now_ns() >= deadline)
 			break;
 		check_exit(t);

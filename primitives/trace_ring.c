@@ -22,6 +22,12 @@
  * Overflow is never silent: `dropped` lives in the header and consumers turn
  * it into a TRACE_LOST event.
  *
+ * A thread that the process's exit kills between claiming a slot and
+ * publishing it leaves a hole the consumer would wait at forever; once the
+ * producer process is gone, ls_ring_skip_dead() steps over such holes
+ * (counted as dropped) so that the last records, written after them, are
+ * still read.
+ *
  * The file comes from outside, so the producer never trusts it beyond
  * memory safety: the header is validated once, LS_RING_BLOCK is read once,
  * a consumer that stops reading costs one bounded wait and then only drops
@@ -205,6 +211,27 @@ size_t ls_ring_read(struct ls_ring *r, struct ls_event *out, size_t max)
 	}
 	r->tail = pos;
 	__atomic_store_n(&r->hdr->tail, pos, __ATOMIC_RELEASE);
+	return n;
+}
+
+size_t ls_ring_skip_dead(struct ls_ring *r)
+{
+	uint64_t head = __atomic_load_n(&r->hdr->head, __ATOMIC_ACQUIRE);
+	size_t n = 0;
+
+	/* bounded by one lap: head comes from the file, trust it no further */
+	while (r->tail < head && n <= r->mask) {
+		struct ring_slot *s = &r->slots[r->tail & r->mask];
+
+		if (__atomic_load_n(&s->seq, __ATOMIC_ACQUIRE) == r->tail + 1)
+			break;		/* published: ls_ring_read takes it */
+		r->tail++;
+		n++;
+	}
+	if (n) {
+		__atomic_store_n(&r->hdr->tail, r->tail, __ATOMIC_RELEASE);
+		__atomic_add_fetch(&r->hdr->dropped, n, __ATOMIC_RELAXED);
+	}
 	return n;
 }
 

@@ -45,6 +45,13 @@ struct ls_ring	*ls_ring_open(const char *path);
 /* Move up to max records out of the ring; returns how many. */
 size_t		 ls_ring_read(struct ls_ring *r, struct ls_event *out, size_t max);
 uint64_t	 ls_ring_dropped(const struct ls_ring *r);
+/*
+ * Only once the producer process has exited: skip the slots its threads
+ * claimed but never published (a thread killed mid-record by the exit),
+ * counting them as dropped, so that the records after them can be read.
+ * Returns how many were skipped (0: nothing is stuck).
+ */
+size_t		 ls_ring_skip_dead(struct ls_ring *r);
 uint32_t	 ls_ring_producer_pid(const struct ls_ring *r);
 void		 ls_ring_close(struct ls_ring *r);
 
